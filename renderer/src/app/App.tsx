@@ -1,0 +1,38 @@
+/** The app shell: keeps the route in the URL hash (so a reload returns to the same screen) and picks the page. */
+
+import { useEffect } from 'react';
+import { ProjectPage } from '../pages/ProjectPage';
+import { ProjectsPage } from '../pages/ProjectsPage';
+import { hashToRoute, routeToHash, useUi } from '../state/ui';
+import { ImageViewer } from '../viewer/ImageViewer';
+import { useServices } from './services';
+
+export function App() {
+  const route = useUi((s) => s.route);
+  const { api } = useServices();
+
+  useEffect(() => {
+    const sync = () => useUi.getState().navigate(hashToRoute(window.location.hash));
+    sync();
+    window.addEventListener('hashchange', sync);
+    return () => window.removeEventListener('hashchange', sync);
+  }, []);
+  useEffect(() => {
+    const hash = routeToHash(route);
+    if (window.location.hash !== hash) window.history.pushState(null, '', hash);
+  }, [route]);
+
+  return (
+    <div className="app" data-transport={api.transport}>
+      <div className="brand">
+        <span className="logo" aria-hidden>
+          ◎
+        </span>
+        LabelLoop
+      </div>
+      {route.page === 'projects' && <ProjectsPage />}
+      {route.page === 'project' && <ProjectPage key={route.projectId} projectId={route.projectId} />}
+      {route.page === 'image' && <ImageViewer projectId={route.projectId} imageId={route.imageId} />}
+    </div>
+  );
+}

@@ -1,0 +1,179 @@
+/** One project: its gallery with sort and filters, importing images, and the last import's report. */
+
+import { useEffect, useRef, useState } from 'react';
+import type { ImportSource } from '../../../src/core/api/contract';
+import { IMAGE_STATUSES, type ImageRecord, type ImageStatus } from '../../../src/core/images/types';
+import type { ProjectId } from '../../../src/core/ids';
+import { useServices } from '../app/services';
+import type { ImportRecord, ProjectRecord } from '../db/database';
+import { queryImages, type GallerySort } from '../db/images';
+import { latestImport } from '../db/imports';
+import { markProjectOpened } from '../db/projects';
+import { formatCount } from '../format';
+import { Gallery } from '../gallery/Gallery';
+import { ImportDialog } from '../import/ImportDialog';
+import { ImportProgressBar, ImportReport } from '../import/ImportStatus';
+import { runImport } from '../import/runImport';
+import { useUi } from '../state/ui';
+
+/** While an import streams in, re-query the gallery at most this often. */
+const REFRESH_INTERVAL_MS = 1000;
+
+export function ProjectPage({ projectId }: { projectId: ProjectId }) {
+  const { api, db } = useServices();
+  const navigate = useUi((s) => s.navigate);
+  const gallery = useUi((s) => s.gallery);
+  const setGallery = useUi((s) => s.setGallery);
+  const selectedCount = useUi((s) => s.selection.ids.size);
+  const progress = useUi((s) => s.imports[projectId]);
+  const dataVersion = useUi((s) => s.dataVersion);
+  const [project, setProject] = useState<ProjectRecord | null | undefined>(undefined);
+  const [images, setImages] = useState<ImageRecord[] | null>(null);
+  const [report, setReport] = useState<ImportRecord | undefined>(undefined);
+  const [showReport, setShowReport] = useState(false);
+  const [choosing, setChoosing] = useState(false);
+  const lastQuery = useRef(0);
+
+  useEffect(() => {
+    let live = true;
+    void (async () => {
+      const record = await db.projects.get(projectId);
+      if (!live) return;
+      setProject(record ?? null);
+      if (!record) return;
+      await markProjectOpened(db, projectId);
+      // The host may have a fresh data dir; registering again is idempotent.
+      for (const root of record.roots) await api.call('roots.register', { projectId, path: root.path });
+    })();
+    return () => {
+      live = false;
+    };
+  }, [api, db, projectId]);
+
+  useEffect(() => {
+    let live = true;
+    const wait = Math.max(0, lastQuery.current + REFRESH_INTERVAL_MS - Date.now());
+    const timer = setTimeout(
+      () => {
+        lastQuery.current = Date.now();
+        void Promise.all([queryImages(db, projectId, gallery), latestImport(db, projectId)]).then(
+          ([rows, last]) => {
+            if (!live) return;
+            setImages(rows);
+            useUi.getState().setViewOrder(rows.map((row) => row.id));
+            setReport(last);
+          },
+        );
+      },
+      progress ? wait : 0,
+    );
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [db, projectId, gallery, dataVersion, progress]);
+
+  const startImport = (sources: ImportSource[]) => {
+    setChoosing(false);
+    setShowReport(true);
+    void runImport(api, db, projectId, sources);
+  };
+
+  if (project === null)
+    return (
+      <main className="page">
+        <p className="error">This project does not exist (it may have been deleted).</p>
+        <button type="button" onClick={() => navigate({ page: 'projects' })}>
+          Back to projects
+        </button>
+      </main>
+    );
+
+  return (
+    <main className="page project-page" data-page="project">
+      <header className="page-header">
+        <nav className="breadcrumb">
+          <button type="button" className="link" onClick={() => navigate({ page: 'projects' })}>
+            Projects
+          </button>
+          <span aria-hidden>/</span>
+          <h1>{project?.name ?? '…'}</h1>
+        </nav>
+        <div className="header-actions">
+          {report && (
+            <button type="button" onClick={() => setShowReport(!showReport)} aria-pressed={showReport}>
+              Last import report
+            </button>
+          )}
+          <button type="button" className="primary" disabled={!!progress} onClick={() => setChoosing(true)}>
+            Import images
+          </button>
+        </div>
+      </header>
+      {progress && <ImportProgressBar projectId={projectId} progress={progress} />}
+      {showReport && report && (
+        <ImportReport
+          report={report}
+          running={!!progress && progress.importId === report.id}
+          onClose={() => setShowReport(false)}
+        />
+      )}
+      <div className="toolbar">
+        <input
+          type="search"
+          aria-label="Filter by file name"
+          placeholder="Filter by file name"
+          value={gallery.nameFilter}
+          onChange={(e) => setGallery({ nameFilter: e.target.value })}
+        />
+        <label>
+          Status{' '}
+          <select
+            aria-label="Status filter"
+            value={gallery.status}
+            onChange={(e) => setGallery({ status: e.target.value as ImageStatus | 'all' })}
+          >
+            <option value="all">All</option>
+            {IMAGE_STATUSES.map((status) => (
+              <option key={status} value={status}>
+                {status}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Sort{' '}
+          <select
+            aria-label="Sort"
+            value={gallery.sort}
+            onChange={(e) => setGallery({ sort: e.target.value as GallerySort })}
+          >
+            <option value="name-asc">File name A–Z</option>
+            <option value="name-desc">File name Z–A</option>
+            <option value="imported-desc">Newest import first</option>
+            <option value="imported-asc">Oldest import first</option>
+          </select>
+        </label>
+        <span className="muted" data-testid="gallery-count">
+          {images === null ? '…' : `${formatCount(images.length)} image${images.length === 1 ? '' : 's'}`}
+          {selectedCount > 0 ? ` · ${formatCount(selectedCount)} selected` : ''}
+        </span>
+      </div>
+      {images !== null && images.length === 0 && !progress ? (
+        <div className="empty">
+          <h2>{gallery.nameFilter || gallery.status !== 'all' ? 'No images match' : 'No images yet'}</h2>
+          <p>
+            Import a folder (subfolders included) or chosen files. Files stay where they are; LabelLoop keeps
+            a reference.
+          </p>
+        </div>
+      ) : (
+        <Gallery
+          images={images ?? []}
+          onOpen={(imageId) => navigate({ page: 'image', projectId, imageId })}
+        />
+      )}
+      {choosing && <ImportDialog onImport={startImport} onClose={() => setChoosing(false)} />}
+    </main>
+  );
+}

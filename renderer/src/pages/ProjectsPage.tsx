@@ -1,0 +1,196 @@
+/** The start screen: every project with its counts, and create / rename / delete. */
+
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import type { ProjectId } from '../../../src/core/ids';
+import { useServices } from '../app/services';
+import { ConfirmDialog } from '../components/Dialog';
+import {
+  createProject,
+  deleteProject,
+  deletionImpact,
+  listProjects,
+  renameProject,
+  validateProjectName,
+  type ProjectSummary,
+} from '../db/projects';
+import { formatCount, formatWhen } from '../format';
+import { useUi } from '../state/ui';
+
+export function ProjectsPage() {
+  const { api, db } = useServices();
+  const navigate = useUi((s) => s.navigate);
+  const [projects, setProjects] = useState<ProjectSummary[] | null>(null);
+  const [name, setName] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [renaming, setRenaming] = useState<{ id: ProjectId; name: string } | null>(null);
+  const [deleting, setDeleting] = useState<{
+    project: ProjectSummary;
+    images: number;
+    imports: number;
+  } | null>(null);
+
+  const reload = useCallback(() => listProjects(db).then(setProjects), [db]);
+  useEffect(() => {
+    void reload();
+  }, [reload]);
+
+  const create = async (event: FormEvent) => {
+    event.preventDefault();
+    const problem = validateProjectName(name);
+    if (problem) return setError(problem);
+    const project = await createProject(db, name);
+    setName('');
+    setError(null);
+    navigate({ page: 'project', projectId: project.id });
+  };
+
+  const saveRename = async () => {
+    if (!renaming) return;
+    const problem = validateProjectName(renaming.name);
+    if (problem) return setError(problem);
+    await renameProject(db, renaming.id, renaming.name);
+    setRenaming(null);
+    setError(null);
+    await reload();
+  };
+
+  const askDelete = async (project: ProjectSummary) => {
+    setDeleting({ project, ...(await deletionImpact(db, project.id)) });
+  };
+
+  const confirmDelete = async () => {
+    if (!deleting) return;
+    await deleteProject(db, deleting.project.id);
+    await api.call('roots.forgetProject', { projectId: deleting.project.id });
+    setDeleting(null);
+    await reload();
+  };
+
+  return (
+    <main className="page projects-page" data-page="projects">
+      <header className="page-header">
+        <h1>Projects</h1>
+        <form className="inline-form" onSubmit={create}>
+          <input
+            aria-label="New project name"
+            placeholder="New project name"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            maxLength={200}
+          />
+          <button type="submit" className="primary">
+            Create project
+          </button>
+        </form>
+      </header>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      {projects === null ? (
+        <p className="muted">Loading…</p>
+      ) : projects.length === 0 ? (
+        <div className="empty">
+          <h2>No projects yet</h2>
+          <p>
+            Create a project, then import a folder of images into it. Your image files stay where they are.
+          </p>
+        </div>
+      ) : (
+        <table className="project-table" aria-label="Projects">
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th className="num">Images</th>
+              <th className="num">Done</th>
+              <th>Last opened</th>
+              <th>Created</th>
+              <th aria-label="Actions" />
+            </tr>
+          </thead>
+          <tbody>
+            {projects.map((project) => (
+              <tr key={project.id} data-project={project.name}>
+                <td>
+                  {renaming?.id === project.id ? (
+                    <input
+                      aria-label="Project name"
+                      autoFocus
+                      value={renaming.name}
+                      onChange={(e) => setRenaming({ id: project.id, name: e.target.value })}
+                      onKeyDown={(e) => {
+                        if (e.key === 'Enter') void saveRename();
+                        if (e.key === 'Escape') setRenaming(null);
+                      }}
+                    />
+                  ) : (
+                    <button
+                      type="button"
+                      className="link project-name"
+                      onClick={() => navigate({ page: 'project', projectId: project.id })}
+                    >
+                      {project.name}
+                    </button>
+                  )}
+                </td>
+                <td className="num" data-testid="image-count">
+                  {formatCount(project.imageCount)}
+                </td>
+                <td className="num">{formatCount(project.doneCount)}</td>
+                <td>{formatWhen(project.lastOpenedAt)}</td>
+                <td>{formatWhen(project.createdAt)}</td>
+                <td className="actions">
+                  {renaming?.id === project.id ? (
+                    <>
+                      <button type="button" className="primary" onClick={() => void saveRename()}>
+                        Save
+                      </button>
+                      <button type="button" onClick={() => setRenaming(null)}>
+                        Cancel
+                      </button>
+                    </>
+                  ) : (
+                    <>
+                      <button
+                        type="button"
+                        onClick={() => setRenaming({ id: project.id, name: project.name })}
+                      >
+                        Rename
+                      </button>
+                      <button
+                        type="button"
+                        className="danger-outline"
+                        onClick={() => void askDelete(project)}
+                      >
+                        Delete
+                      </button>
+                    </>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {deleting && (
+        <ConfirmDialog
+          title={`Delete “${deleting.project.name}”?`}
+          confirmLabel="Delete project"
+          danger
+          onCancel={() => setDeleting(null)}
+          onConfirm={() => void confirmDelete()}
+        >
+          <p>
+            This removes the project from LabelLoop: {formatCount(deleting.images)} image record
+            {deleting.images === 1 ? '' : 's'} and {formatCount(deleting.imports)} import report
+            {deleting.imports === 1 ? '' : 's'}.
+          </p>
+          <p>
+            <strong>Image files on disk are not deleted.</strong> This cannot be undone.
+          </p>
+        </ConfirmDialog>
+      )}
+    </main>
+  );
+}

@@ -1,0 +1,88 @@
+/** UI state only (where the user is, what is selected, running imports' progress); never a copy of the database. */
+
+import { create } from 'zustand';
+import type { GallerySort } from '../db/images';
+import type { ImageStatus } from '../../../src/core/images/types';
+import type { ImageId, ImportId, JobId, ProjectId } from '../../../src/core/ids';
+
+export type Route =
+  | { page: 'projects' }
+  | { page: 'project'; projectId: ProjectId }
+  | { page: 'image'; projectId: ProjectId; imageId: ImageId };
+
+export interface ImportProgress {
+  readonly importId: ImportId;
+  readonly jobId: JobId | null;
+  readonly done: number;
+  readonly total: number;
+  readonly ratePerSecond: number;
+  readonly etaSeconds: number | null;
+  readonly cancelling: boolean;
+}
+
+interface UiState {
+  route: Route;
+  gallery: { sort: GallerySort; nameFilter: string; status: ImageStatus | 'all' };
+  /** Selected image ids, plus the keyboard cursor and the anchor of shift-ranges (indices into the view). */
+  selection: { ids: ReadonlySet<ImageId>; cursor: number; anchor: number };
+  imports: Readonly<Record<string, ImportProgress>>;
+  /** The gallery's current order, for next / previous in the viewer. */
+  viewOrder: readonly ImageId[];
+  /** Bumped whenever image rows of a project change, so views re-query. */
+  dataVersion: number;
+  navigate(route: Route): void;
+  setGallery(patch: Partial<UiState['gallery']>): void;
+  setSelection(selection: UiState['selection']): void;
+  setImport(projectId: ProjectId, progress: ImportProgress | null): void;
+  dataChanged(): void;
+  setViewOrder(ids: readonly ImageId[]): void;
+}
+
+export const routeToHash = (route: Route): string =>
+  route.page === 'projects'
+    ? '#/'
+    : route.page === 'project'
+      ? `#/projects/${route.projectId}`
+      : `#/projects/${route.projectId}/images/${route.imageId}`;
+
+export const hashToRoute = (hash: string): Route => {
+  const image = /^#\/projects\/([^/]+)\/images\/([^/]+)$/.exec(hash);
+  if (image) return { page: 'image', projectId: image[1] as ProjectId, imageId: image[2] as ImageId };
+  const project = /^#\/projects\/([^/]+)$/.exec(hash);
+  if (project) return { page: 'project', projectId: project[1] as ProjectId };
+  return { page: 'projects' };
+};
+
+const emptySelection = { ids: new Set<ImageId>(), cursor: 0, anchor: 0 };
+
+export const useUi = create<UiState>((set) => ({
+  route: typeof window === 'undefined' ? { page: 'projects' } : hashToRoute(window.location.hash),
+  gallery: { sort: 'name-asc', nameFilter: '', status: 'all' },
+  selection: emptySelection,
+  imports: {},
+  dataVersion: 0,
+  viewOrder: [],
+  navigate: (route) =>
+    set((state) => {
+      const leavingProject =
+        route.page === 'projects' ||
+        (state.route.page !== 'projects' &&
+          'projectId' in route &&
+          route.projectId !== state.route.projectId);
+      return leavingProject
+        ? { route, selection: emptySelection, gallery: { ...state.gallery, nameFilter: '' } }
+        : { route };
+    }),
+  setGallery: (patch) =>
+    set((state) => ({ gallery: { ...state.gallery, ...patch }, selection: emptySelection })),
+  setSelection: (selection) => set({ selection }),
+  setImport: (projectId, progress) =>
+    set((state) => {
+      const imports = { ...state.imports };
+      if (progress) imports[projectId] = progress;
+      else delete imports[projectId];
+      return { imports };
+    }),
+  dataChanged: () => set((state) => ({ dataVersion: state.dataVersion + 1 })),
+  setViewOrder: (viewOrder) => set({ viewOrder }),
+}));

@@ -1,0 +1,136 @@
+/** The host: every contract handler, the job runner and media resolution, with no transport attached. */
+
+import { readdir, stat } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import type { AppInfo, ImportJobEvent, ImportOutput } from '../core/api/contract';
+import type { ImportSummary } from '../core/images/types';
+import { HostError } from '../core/api/errors';
+import { parseMediaPath } from '../core/api/media';
+import { extensionOf, IMAGE_EXTENSIONS } from '../core/images/types';
+import { maxInputPixels as envMaxInputPixels } from './config';
+import type { Handlers } from './dispatch';
+import { runImport } from './images/importJob';
+import { createJobRunner, type JobRunner } from './jobs';
+import { resolveMedia, type MediaFile } from './media';
+import { openRootRegistry, type RootRegistry } from './roots';
+
+/** Native file pickers, which only Electron has. */
+export interface Pickers {
+  pickFolder(): Promise<string | null>;
+  pickFiles(): Promise<string[]>;
+}
+
+export interface HostOptions {
+  readonly dataDir: string;
+  readonly transport: AppInfo['transport'];
+  readonly version: string;
+  readonly pickers?: Pickers;
+  readonly maxInputPixels?: number;
+  readonly importConcurrency?: number;
+}
+
+export interface Host {
+  readonly handlers: Handlers;
+  readonly jobs: JobRunner;
+  readonly roots: RootRegistry;
+  readonly dataDir: string;
+  /** Resolves a media path such as `files/<root>/a/b.jpg` or `cache/thumbs/<hash>.webp`. */
+  media(rawPath: string): Promise<MediaFile | { ok: false; status: 400 | 403 | 404; reason: string }>;
+}
+
+const LISTING_LIMIT = 5000;
+
+export async function createHost(options: HostOptions): Promise<Host> {
+  const dataDir = resolve(options.dataDir);
+  const maxInputPixels = options.maxInputPixels ?? envMaxInputPixels();
+  const roots = await openRootRegistry(dataDir);
+  const jobs = createJobRunner();
+  const unsupported = (what: string) =>
+    new HostError(
+      'unsupported',
+      `${what} needs the desktop app; in browser mode, browse to a folder instead`,
+    );
+
+  const handlers: Handlers = {
+    'app.info': async () => ({
+      version: options.version,
+      transport: options.transport,
+      dataDir,
+      maxInputPixels,
+      homeDir: homedir(),
+    }),
+    'roots.register': ({ projectId, path }) => roots.register(projectId, path),
+    'roots.forgetProject': async ({ projectId }) => ({ removed: await roots.forgetProject(projectId) }),
+    'images.startImport': async ({ projectId, sources }) => {
+      for (const source of sources) {
+        const paths = source.kind === 'folder' ? [source.path] : source.paths;
+        const relative = paths.find((p) => !isAbsolute(p));
+        if (relative !== undefined)
+          throw new HostError('invalid-argument', `"${relative}" is not an absolute path`);
+      }
+      for (const source of sources) {
+        if (source.kind !== 'folder') continue;
+        const info = await stat(source.path).catch(() => undefined);
+        if (!info) throw new HostError('not-found', `folder "${source.path}" does not exist`);
+        if (!info.isDirectory()) throw new HostError('invalid-argument', `"${source.path}" is not a folder`);
+      }
+      const jobId = jobs.start<ImportOutput, ImportSummary>(
+        (job) =>
+          runImport(
+            projectId,
+            sources,
+            { dataDir, maxInputPixels, roots, concurrency: options.importConcurrency },
+            job,
+          ),
+        (event): ImportJobEvent => event,
+      );
+      return { jobId };
+    },
+    'jobs.cancel': async ({ jobId }) => ({ cancelled: jobs.cancel(jobId) }),
+    'dialog.pickFolder': async () => {
+      if (!options.pickers) throw unsupported('The system folder picker');
+      return { path: await options.pickers.pickFolder() };
+    },
+    'dialog.pickFiles': async () => {
+      if (!options.pickers) throw unsupported('The system file picker');
+      return { paths: await options.pickers.pickFiles() };
+    },
+    'fs.listDir': async ({ path }) => {
+      const dir = path ?? homedir();
+      if (!isAbsolute(dir)) throw new HostError('invalid-argument', `"${dir}" is not an absolute path`);
+      let entries;
+      try {
+        entries = await readdir(dir, { withFileTypes: true });
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT') throw new HostError('not-found', `folder "${dir}" does not exist`);
+        if (code === 'ENOTDIR') throw new HostError('invalid-argument', `"${dir}" is not a folder`);
+        throw new HostError('io', `cannot list "${dir}": ${code ?? String(error)}`);
+      }
+      const listed = entries
+        .filter((e) => !e.name.startsWith('.') && (e.isDirectory() || e.isFile()))
+        .map((e) => ({
+          name: e.name,
+          kind: e.isDirectory() ? ('dir' as const) : ('file' as const),
+          isImage: e.isFile() && IMAGE_EXTENSIONS[extensionOf(e.name)] !== undefined,
+        }))
+        .sort((a, b) => (a.kind === b.kind ? a.name.localeCompare(b.name) : a.kind === 'dir' ? -1 : 1))
+        .slice(0, LISTING_LIMIT);
+      const parent = dirname(dir);
+      return { path: join(dir), parent: parent === dir ? null : parent, entries: listed };
+    },
+  };
+
+  return {
+    handlers,
+    jobs,
+    roots,
+    dataDir,
+    async media(rawPath) {
+      const parsed = parseMediaPath(rawPath);
+      if (!parsed.ok) return parsed;
+      return resolveMedia(parsed.request, roots, dataDir, maxInputPixels);
+    },
+  };
+}
