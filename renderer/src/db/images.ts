@@ -58,8 +58,9 @@ export interface GalleryQuery {
   readonly status: ImageStatus | 'all';
 }
 
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const byName = (a: ImageRecord, b: ImageRecord) =>
-  a.fileName < b.fileName ? -1 : a.fileName > b.fileName ? 1 : a.relPath < b.relPath ? -1 : 1;
+  compareText(a.fileName, b.fileName) || compareText(a.relPath, b.relPath) || compareText(a.path, b.path);
 
 /** The gallery's rows, from an index when one fits (status; name order), filtered by name in memory. */
 export async function queryImages(
@@ -73,6 +74,8 @@ export async function queryImages(
           .where('[projectId+fileName]')
           .between([projectId, Dexie.minKey], [projectId, Dexie.maxKey])
           .toArray()
+          // The index orders equal file names by random id; sorting the nearly sorted rows is cheap.
+          .then((sorted) => sorted.sort(byName))
       : (await db.images.where('[projectId+status]').equals([projectId, query.status]).toArray()).sort(
           byName,
         );
@@ -89,6 +92,17 @@ export async function queryImages(
       return rows.sort((a, b) => a.importedAt - b.importedAt || byName(a, b));
   }
 }
+
+export const isDefaultView = (query: GalleryQuery): boolean =>
+  query.sort === 'name-asc' && query.status === 'all' && query.nameFilter.trim() === '';
+
+/** The first `limit` images of the default view (by file name), straight from the index. */
+export const firstImages = (db: LabelLoopDatabase, projectId: ProjectId, limit: number) =>
+  db.images
+    .where('[projectId+fileName]')
+    .between([projectId, Dexie.minKey], [projectId, Dexie.maxKey])
+    .limit(limit)
+    .toArray();
 
 export const getImage = (db: LabelLoopDatabase, id: ImageId) => db.images.get(id);
 

@@ -1,7 +1,7 @@
 /** A virtualized thumbnail grid: only visible rows exist in the DOM, so 100,000 images scroll smoothly. */
 
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { thumbnailPath } from '../../../src/core/api/media';
 import type { ImageRecord } from '../../../src/core/images/types';
 import type { ImageId } from '../../../src/core/ids';
@@ -59,11 +59,17 @@ const Thumbnail = memo(function Thumbnail({
   );
 });
 
+/**
+ * `images` may be a prefix of the view while the rest loads; `total` sizes the grid, and cells not yet
+ * loaded show as placeholders.
+ */
 export function Gallery({
   images,
+  total = images.length,
   onOpen,
 }: {
   images: readonly ImageRecord[];
+  total?: number;
   onOpen: (id: ImageId) => void;
 }) {
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -81,8 +87,11 @@ export function Gallery({
   }, []);
 
   const columns = Math.max(1, Math.floor((width - GAP) / (CELL_WIDTH + GAP)));
-  const rows = Math.ceil(images.length / columns);
+  const count = Math.max(total, images.length);
+  const rows = Math.ceil(count / columns);
   const ids = useMemo(() => images.map((image) => image.id), [images]);
+  const idsRef = useRef(ids);
+  idsRef.current = ids;
   const virtualizer = useVirtualizer({
     count: rows,
     getScrollElement: () => scrollRef.current,
@@ -95,11 +104,19 @@ export function Gallery({
     if (images.length > 0) virtualizer.scrollToIndex(Math.floor(cursor / columns));
   }, [cursor, columns, images.length, virtualizer]);
 
-  const onPointer = (index: number, shift: boolean, ctrl: boolean) => {
-    scrollRef.current?.focus();
-    const next = nextSelection(useUi.getState().selection, { kind: 'click', index, shift, ctrl }, ids);
-    if (next) setSelection(next);
-  };
+  // Stable across renders, so memoized thumbnails do not re-render while scrolling.
+  const onPointer = useCallback(
+    (index: number, shift: boolean, ctrl: boolean) => {
+      scrollRef.current?.focus();
+      const next = nextSelection(
+        useUi.getState().selection,
+        { kind: 'click', index, shift, ctrl },
+        idsRef.current,
+      );
+      if (next) setSelection(next);
+    },
+    [setSelection],
+  );
 
   return (
     <div
@@ -109,7 +126,7 @@ export function Gallery({
       aria-label="Images"
       aria-rowcount={rows}
       tabIndex={0}
-      data-count={images.length}
+      data-count={count}
       onKeyDown={(e) => {
         if (e.key === 'Enter') {
           const id = ids[cursor];
@@ -139,8 +156,10 @@ export function Gallery({
             role="row"
             style={{ transform: `translateY(${row.start}px)`, gap: GAP, paddingLeft: GAP }}
           >
-            {images.slice(row.index * columns, row.index * columns + columns).map((image, offset) => {
+            {Array.from({ length: Math.min(columns, count - row.index * columns) }, (_, offset) => {
               const index = row.index * columns + offset;
+              const image = images[index];
+              if (!image) return <div key={`pending-${index}`} className="thumb pending" aria-busy="true" />;
               return (
                 <Thumbnail
                   key={image.id}

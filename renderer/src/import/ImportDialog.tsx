@@ -98,7 +98,7 @@ export function ImportDialog({
             className="browser-entry folder"
             onClick={() => listing && void open(join(listing.path, entry.name))}
           >
-            <span aria-hidden>📁</span> {entry.name}
+            <span className="folder-icon" aria-hidden /> {entry.name}
           </button>
         ))}
         {images.map((entry) => (

@@ -91,7 +91,7 @@ export function ImportReport({
             {[...problems, ...duplicates].slice(0, 1000).map((problem, index) => (
               <tr key={`${problem.path}:${index}`} data-problem={problem.code}>
                 <td className="path" title={problem.path}>
-                  {problem.path}
+                  <bdi>{problem.path}</bdi>
                 </td>
                 <td>
                   <span className={`badge badge-${problem.code}`}>{problem.code}</span>

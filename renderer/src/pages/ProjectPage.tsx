@@ -1,12 +1,12 @@
 /** One project: its gallery with sort and filters, importing images, and the last import's report. */
 
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ImportSource } from '../../../src/core/api/contract';
 import { IMAGE_STATUSES, type ImageRecord, type ImageStatus } from '../../../src/core/images/types';
-import type { ProjectId } from '../../../src/core/ids';
+import type { ImageId, ProjectId } from '../../../src/core/ids';
 import { useServices } from '../app/services';
 import type { ImportRecord, ProjectRecord } from '../db/database';
-import { queryImages, type GallerySort } from '../db/images';
+import { countImages, firstImages, isDefaultView, queryImages, type GallerySort } from '../db/images';
 import { latestImport } from '../db/imports';
 import { markProjectOpened } from '../db/projects';
 import { formatCount } from '../format';
@@ -18,6 +18,7 @@ import { useUi } from '../state/ui';
 
 /** While an import streams in, re-query the gallery at most this often. */
 const REFRESH_INTERVAL_MS = 1000;
+const FIRST_PAGE = 400;
 
 export function ProjectPage({ projectId }: { projectId: ProjectId }) {
   const { api, db } = useServices();
@@ -29,6 +30,7 @@ export function ProjectPage({ projectId }: { projectId: ProjectId }) {
   const dataVersion = useUi((s) => s.dataVersion);
   const [project, setProject] = useState<ProjectRecord | null | undefined>(undefined);
   const [images, setImages] = useState<ImageRecord[] | null>(null);
+  const [total, setTotal] = useState<number | null>(null);
   const [report, setReport] = useState<ImportRecord | undefined>(undefined);
   const [showReport, setShowReport] = useState(false);
   const [choosing, setChoosing] = useState(false);
@@ -56,14 +58,23 @@ export function ProjectPage({ projectId }: { projectId: ProjectId }) {
     const timer = setTimeout(
       () => {
         lastQuery.current = Date.now();
-        void Promise.all([queryImages(db, projectId, gallery), latestImport(db, projectId)]).then(
-          ([rows, last]) => {
-            if (!live) return;
-            setImages(rows);
-            useUi.getState().setViewOrder(rows.map((row) => row.id));
-            setReport(last);
-          },
-        );
+        void latestImport(db, projectId).then((last) => live && setReport(last));
+        // Reading 100,000 rows from IndexedDB takes seconds: show the first screenful of the default
+        // view at once (an index range), then the whole list when it arrives.
+        if (isDefaultView(gallery) && images === null)
+          void Promise.all([firstImages(db, projectId, FIRST_PAGE), countImages(db, projectId)]).then(
+            ([first, count]) => {
+              if (!live) return;
+              setImages((current) => current ?? first);
+              setTotal((current) => current ?? count);
+            },
+          );
+        void queryImages(db, projectId, gallery).then((rows) => {
+          if (!live) return;
+          setImages(rows);
+          setTotal(rows.length);
+          useUi.getState().setViewOrder(rows.map((row) => row.id));
+        });
       },
       progress ? wait : 0,
     );
@@ -71,7 +82,14 @@ export function ProjectPage({ projectId }: { projectId: ProjectId }) {
       live = false;
       clearTimeout(timer);
     };
+    // `images` is read only to know whether anything is shown yet.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [db, projectId, gallery, dataVersion, progress]);
+
+  const openImage = useCallback(
+    (imageId: ImageId) => navigate({ page: 'image', projectId, imageId }),
+    [navigate, projectId],
+  );
 
   const startImport = (sources: ImportSource[]) => {
     setChoosing(false);
@@ -155,7 +173,7 @@ export function ProjectPage({ projectId }: { projectId: ProjectId }) {
           </select>
         </label>
         <span className="muted" data-testid="gallery-count">
-          {images === null ? '…' : `${formatCount(images.length)} image${images.length === 1 ? '' : 's'}`}
+          {total === null ? '…' : `${formatCount(total)} image${total === 1 ? '' : 's'}`}
           {selectedCount > 0 ? ` · ${formatCount(selectedCount)} selected` : ''}
         </span>
       </div>
@@ -168,10 +186,7 @@ export function ProjectPage({ projectId }: { projectId: ProjectId }) {
           </p>
         </div>
       ) : (
-        <Gallery
-          images={images ?? []}
-          onOpen={(imageId) => navigate({ page: 'image', projectId, imageId })}
-        />
+        <Gallery images={images ?? []} total={total ?? 0} onOpen={openImage} />
       )}
       {choosing && <ImportDialog onImport={startImport} onClose={() => setChoosing(false)} />}
     </main>
