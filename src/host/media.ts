@@ -60,7 +60,12 @@ export async function resolveMedia(
     () => false,
   );
   if (!cached) {
-    const png = await sharp(resolved.path, { limitInputPixels: maxInputPixels }).rotate().png().toBuffer();
+    let png: Buffer;
+    try {
+      png = await sharp(resolved.path, { limitInputPixels: maxInputPixels }).rotate().png().toBuffer();
+    } catch (error) {
+      return { ok: false, status: 415, reason: `cannot convert for display: ${(error as Error).message}` };
+    }
     await writeFileAtomic(path, png);
   }
   return { ok: true, path, contentType: 'image/png' };

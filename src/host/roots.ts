@@ -1,7 +1,7 @@
 /** Registered project roots: the only folders whose files the host will serve, persisted in the data dir. */
 
 import { createHash } from 'node:crypto';
-import { readFile, realpath, stat } from 'node:fs/promises';
+import { readFile, realpath, rename, stat } from 'node:fs/promises';
 import { isAbsolute, join, sep } from 'node:path';
 import { HostError } from '../core/api/errors';
 import type { RootId } from '../core/ids';
@@ -34,13 +34,33 @@ export const isInside = (root: string, candidate: string): boolean =>
 export async function openRootRegistry(dataDir: string): Promise<RootRegistry> {
   const file = join(dataDir, 'roots.json');
   const roots = new Map<string, RootEntry>();
+  let text: string | undefined;
   try {
-    for (const entry of JSON.parse(await readFile(file, 'utf8')) as RootEntry[])
-      roots.set(entry.rootId, entry);
+    text = await readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
-  const save = () => writeFileAtomic(file, JSON.stringify([...roots.values()], null, 2));
+  if (text !== undefined) {
+    try {
+      for (const entry of JSON.parse(text) as RootEntry[]) roots.set(entry.rootId, entry);
+    } catch (error) {
+      // A damaged registry must not keep the app from starting: keep it aside and start empty; projects
+      // register their roots again when they open.
+      const aside = `${file}.damaged-${Date.now()}`;
+      await rename(file, aside);
+      console.warn(`LabelLoop: ${file} was unreadable (${(error as Error).message}); kept as ${aside}.`);
+      roots.clear();
+    }
+  }
+  // Saves run one at a time, each writing the map as it is then: overlapping renames could otherwise
+  // leave an older snapshot on disk and lose a registration (roots.test.ts, "many folders at once").
+  let saving: Promise<void> = Promise.resolve();
+  const save = () => {
+    saving = saving
+      .catch(() => undefined)
+      .then(() => writeFileAtomic(file, JSON.stringify([...roots.values()], null, 2)));
+    return saving;
+  };
 
   return {
     async register(projectId, path) {

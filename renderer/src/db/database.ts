@@ -1,7 +1,10 @@
 /** The project database (IndexedDB through Dexie): the system of record, versioned with upgrade functions. */
 
 import Dexie, { type EntityTable, type Transaction } from 'dexie';
+import type { ImageAnnotations } from '../../../src/core/annotations/types';
 import type { ImageRecord, ImportProblem } from '../../../src/core/images/types';
+import type { SchemaChange } from '../../../src/core/schema/changes';
+import type { AnnotationSchema } from '../../../src/core/schema/types';
 import type { ImageId, ImportId, ProjectId, RootId } from '../../../src/core/ids';
 
 export interface ProjectRecord {
@@ -12,6 +15,33 @@ export interface ProjectRecord {
   readonly lastOpenedAt: number | null;
   /** Folders the host serves for this project; re-registered when the project opens. */
   readonly roots: readonly { rootId: RootId; path: string }[];
+  /** The current annotation schema version, or null before the project has a schema. */
+  readonly schemaVersion: number | null;
+}
+
+/** One saved version of a project's annotation schema; never modified after it is written. */
+export interface SchemaVersionRecord {
+  readonly projectId: ProjectId;
+  readonly version: number;
+  readonly schema: AnnotationSchema;
+  readonly createdAt: number;
+  readonly author: string;
+  /** What changed from the previous version, in words. */
+  readonly message: string;
+  readonly change: SchemaChange | null;
+}
+
+/**
+ * What undoing a schema change needs: the version it replaced and every annotation record as it was
+ * before the change rewrote it. Kept for the latest changes of each project.
+ */
+export interface SchemaChangeRecord {
+  readonly projectId: ProjectId;
+  readonly version: number;
+  readonly previousVersion: number | null;
+  readonly before: readonly ImageAnnotations[];
+  /** Records that did not exist before the change (none today; kept for symmetry with future changes). */
+  readonly createdAt: number;
 }
 
 export type ImportState = 'running' | 'done' | 'cancelled' | 'failed';
@@ -56,6 +86,23 @@ export const MIGRATIONS: readonly {
       settings: 'key',
     },
   },
+  {
+    // Annotation schemas (versioned) and annotations, one record per image.
+    version: 2,
+    stores: {
+      schemaVersions: '[projectId+version], projectId',
+      schemaChanges: '[projectId+version], projectId',
+      annotations: 'imageId, projectId, *classIds',
+    },
+    upgrade: async (tx) => {
+      await tx
+        .table('projects')
+        .toCollection()
+        .modify((project: { schemaVersion?: number | null }) => {
+          project.schemaVersion ??= null;
+        });
+    },
+  },
 ];
 
 export type LabelLoopDatabase = Dexie & {
@@ -63,6 +110,9 @@ export type LabelLoopDatabase = Dexie & {
   images: EntityTable<ImageRecord, 'id'>;
   imports: EntityTable<ImportRecord, 'id'>;
   settings: EntityTable<SettingRecord, 'key'>;
+  schemaVersions: Dexie.Table<SchemaVersionRecord, [ProjectId, number]>;
+  schemaChanges: Dexie.Table<SchemaChangeRecord, [ProjectId, number]>;
+  annotations: EntityTable<ImageAnnotations, 'imageId'>;
 };
 
 export const DATABASE_NAME = 'labelloop';

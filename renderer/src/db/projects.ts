@@ -31,6 +31,7 @@ export async function createProject(
     updatedAt: now,
     lastOpenedAt: null,
     roots: [],
+    schemaVersion: null,
   };
   await db.transaction('rw', db.projects, () => db.projects.add(project));
   return project;
@@ -70,17 +71,23 @@ export async function addProjectRoots(
 
 /** What deleting a project removes from LabelLoop (files on disk are never touched). */
 export async function deletionImpact(db: LabelLoopDatabase, id: ProjectId) {
-  const [images, imports] = await Promise.all([
+  const [images, imports, annotatedImages, schemaVersions] = await Promise.all([
     db.images.where('projectId').equals(id).count(),
     db.imports.where('projectId').equals(id).count(),
+    db.annotations.where('projectId').equals(id).count(),
+    db.schemaVersions.where('projectId').equals(id).count(),
   ]);
-  return { images, imports };
+  return { images, imports, annotatedImages, schemaVersions };
 }
 
 export async function deleteProject(db: LabelLoopDatabase, id: ProjectId): Promise<void> {
-  await db.transaction('rw', [db.projects, db.images, db.imports], async () => {
+  const tables = [db.projects, db.images, db.imports, db.annotations, db.schemaVersions, db.schemaChanges];
+  await db.transaction('rw', tables, async () => {
     await db.images.where('projectId').equals(id).delete();
     await db.imports.where('projectId').equals(id).delete();
+    await db.annotations.where('projectId').equals(id).delete();
+    await db.schemaVersions.where('projectId').equals(id).delete();
+    await db.schemaChanges.where('projectId').equals(id).delete();
     await db.projects.delete(id);
   });
 }

@@ -38,6 +38,8 @@ export async function runImport(
   let jobId: JobId | null = null;
   const early: Parameters<Parameters<ApiClient['onJobEvent']>[0]>[0][] = [];
   let writes = Promise.resolve();
+  /** The first failed database write: the job is cancelled and the import ends as failed, saying why. */
+  let writeError: string | null = null;
   let settle: () => void = () => undefined;
   const ended = new Promise<void>((resolve) => (settle = resolve));
 
@@ -58,24 +60,31 @@ export async function runImport(
       case 'output': {
         const { roots, images, problems } = event.output;
         // Batches are written strictly in order; the job's end waits for the last write.
-        writes = writes.then(async () => {
-          await addProjectRoots(db, projectId, roots);
-          const added = await addImportedImages(db, projectId, images);
-          await recordImportBatch(db, record.id, {
-            added: added.added,
-            problems: [...problems, ...added.duplicates],
+        writes = writes
+          .then(async () => {
+            await addProjectRoots(db, projectId, roots);
+            const added = await addImportedImages(db, projectId, images);
+            await recordImportBatch(db, record.id, {
+              added: added.added,
+              problems: [...problems, ...added.duplicates],
+            });
+            if (added.added > 0) useUi.getState().dataChanged();
+          })
+          .catch((error: unknown) => {
+            if (writeError !== null) return;
+            writeError = `Saving imported images failed: ${(error as Error).message}`;
+            if (jobId !== null) void api.call('jobs.cancel', { jobId });
           });
-          if (added.added > 0) useUi.getState().dataChanged();
-        });
         return;
       }
       case 'done':
       case 'cancelled':
         writes = writes.then(() =>
           finishImport(db, record.id, {
-            state: event.type,
+            state: writeError === null ? event.type : 'failed',
             candidates: event.summary.candidates,
             ignoredFiles: event.summary.ignoredFiles,
+            ...(writeError === null ? {} : { error: writeError }),
           }),
         );
         void writes.then(settle, settle);

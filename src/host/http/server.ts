@@ -55,6 +55,14 @@ export interface BrowserServer {
   close(): Promise<void>;
 }
 
+const decodeOrNull = (text: string): string | null => {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return null;
+  }
+};
+
 const tokensEqual = (given: string, expected: string): boolean => {
   const a = Buffer.from(given);
   const b = Buffer.from(expected);
@@ -115,13 +123,14 @@ export function startBrowserServer(options: BrowserServerOptions): Promise<Brows
 
     // The bundle's hashed assets carry no user data and are the same for everyone.
     if (req.method === 'GET' && rawPath.startsWith('/assets/')) {
-      const relative = decodeURIComponent(rawPath.slice(1));
-      if (relative.split('/').some((s) => s === '..' || s === '')) return send(res, 403, 'forbidden');
+      const relative = decodeOrNull(rawPath.slice(1));
+      if (relative === null) return send(res, 400, 'malformed percent-encoding');
+      if (relative.split(/[/\\]/).some((s) => s === '..' || s === '')) return send(res, 403, 'forbidden');
       return serveStatic(res, relative);
     }
     if (req.method === 'GET' && rawPath === '/favicon.svg') return serveStatic(res, 'favicon.svg');
 
-    const given = (req.headers[TOKEN_HEADER] as string | undefined) ?? url.searchParams.get('token');
+    const given = (req.headers[TOKEN_HEADER] as string | undefined) || url.searchParams.get('token');
     if (!given)
       return send(res, 401, 'LabelLoop: a token is required. Open the address that `npm start` printed.');
     if (!tokensEqual(given, token)) return send(res, 403, 'LabelLoop: wrong token.');
@@ -140,11 +149,9 @@ export function startBrowserServer(options: BrowserServerOptions): Promise<Brows
       } catch (error) {
         return send(res, 400, `bad request: ${(error as Error).message}`);
       }
-      const result = await dispatch(
-        host.handlers,
-        decodeURIComponent(rawPath.slice('/api/call/'.length)),
-        args,
-      );
+      const name = decodeOrNull(rawPath.slice('/api/call/'.length));
+      if (name === null) return send(res, 400, 'malformed percent-encoding');
+      const result = await dispatch(host.handlers, name, args);
       return send(res, 200, JSON.stringify(result), 'application/json');
     }
     if (req.method === 'GET' && rawPath === '/api/events') {

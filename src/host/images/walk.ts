@@ -1,11 +1,11 @@
 /** Turns import sources (folders, chosen files) into the list of image files to probe, root by root. */
 
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import type { ImportSource } from '../../core/api/contract';
 import { extensionOf, IMAGE_EXTENSIONS, type ImportProblem } from '../../core/images/types';
 import type { RootId } from '../../core/ids';
-import type { RootRegistry } from '../roots';
+import { isInside, type RootRegistry } from '../roots';
 
 export interface Candidate {
   readonly path: string;
@@ -50,16 +50,42 @@ export async function collectCandidates(
       // Hidden entries (.git, .DS_Store) are skipped; symlinked folders are not followed, to avoid cycles.
       const walk = async (dir: string): Promise<void> => {
         if (signal.aborted) return;
-        const entries = await readdir(dir, { withFileTypes: true });
+        let entries;
+        try {
+          entries = await readdir(dir, { withFileTypes: true });
+        } catch (error) {
+          // One unreadable folder is reported; the rest of the import goes on.
+          const code = (error as NodeJS.ErrnoException).code ?? String(error);
+          problems.push({ path: dir, code: 'unreadable', message: `cannot list this folder (${code})` });
+          return;
+        }
         entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
         for (const entry of entries) {
           if (entry.name.startsWith('.')) continue;
           const full = join(dir, entry.name);
           if (entry.isDirectory()) await walk(full);
           else if (entry.isFile() || entry.isSymbolicLink()) {
-            if (IMAGE_EXTENSIONS[extensionOf(entry.name)]) {
-              add({ path: full, rootId: root.rootId, relPath: toPosix(relative(root.path, full)) });
-            } else ignoredFiles++;
+            if (!IMAGE_EXTENSIONS[extensionOf(entry.name)]) {
+              ignoredFiles++;
+              continue;
+            }
+            // A symlinked file is imported only if it resolves inside the folder: the host would not
+            // serve it otherwise.
+            if (entry.isSymbolicLink()) {
+              const target = await realpath(full).catch(() => undefined);
+              if (target === undefined || !isInside(root.path, target)) {
+                problems.push({
+                  path: full,
+                  code: 'unreadable',
+                  message:
+                    target === undefined
+                      ? 'a broken symbolic link'
+                      : `a symbolic link to ${target}, outside the imported folder`,
+                });
+                continue;
+              }
+            }
+            add({ path: full, rootId: root.rootId, relPath: toPosix(relative(root.path, full)) });
           }
         }
       };

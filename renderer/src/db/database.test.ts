@@ -1,0 +1,143 @@
+import Dexie from 'dexie';
+import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
+import { describe, expect, it } from 'vitest';
+import { MIGRATIONS, openDatabase } from './database';
+import { listProjects } from './projects';
+import { queryImages } from './images';
+import { latestImport } from './imports';
+import type { ProjectId } from '../../../src/core/ids';
+
+describe('MIGRATIONS', () => {
+  it('numbers versions 1, 2, 3… strictly increasing', () => {
+    const versions = MIGRATIONS.map((migration) => migration.version);
+    expect(versions[0]).toBe(1);
+    for (let i = 1; i < versions.length; i++) expect(versions[i]).toBeGreaterThan(versions[i - 1]!);
+  });
+
+  it('opens a new database at the last version', async () => {
+    const db = openDatabase('fresh', { indexedDB: new IDBFactory(), IDBKeyRange });
+    await db.open();
+    expect(db.verno).toBe(MIGRATIONS.at(-1)!.version);
+    expect(db.tables.map((table) => table.name).sort()).toEqual([
+      'annotations',
+      'images',
+      'imports',
+      'projects',
+      'schemaChanges',
+      'schemaVersions',
+      'settings',
+    ]);
+    db.close();
+  });
+});
+
+/**
+ * Frozen fixture: the version-1 schema and rows exactly as release 0.1.0 wrote them. Never edit this to
+ * match a newer schema; add a fixture for the new version instead.
+ */
+const VERSION_1_STORES = {
+  projects: 'id, name, lastOpenedAt',
+  images:
+    'id, projectId, [projectId+sha256], [projectId+fileName], [projectId+status], [projectId+importedAt]',
+  imports: 'id, projectId, [projectId+startedAt]',
+  settings: 'key',
+};
+const VERSION_1_ROWS = {
+  projects: [
+    {
+      id: 'p-1',
+      name: 'Street signs',
+      createdAt: 1_700_000_000_000,
+      updatedAt: 1_700_000_100_000,
+      lastOpenedAt: 1_700_000_200_000,
+      roots: [{ rootId: 'r-1', path: '/data/signs' }],
+    },
+  ],
+  images: [
+    {
+      id: 'i-1',
+      projectId: 'p-1',
+      sha256: 'a'.repeat(64),
+      rootId: 'r-1',
+      relPath: 'stop/001.jpg',
+      path: '/data/signs/stop/001.jpg',
+      fileName: '001.jpg',
+      format: 'jpeg',
+      width: 1920,
+      height: 1080,
+      orientation: 1,
+      bytes: 345_678,
+      hasAlpha: false,
+      bitDepth: 8,
+      status: 'done',
+      importedAt: 1_700_000_050_000,
+    },
+    {
+      id: 'i-2',
+      projectId: 'p-1',
+      sha256: 'b'.repeat(64),
+      rootId: 'r-1',
+      relPath: 'yield/002.png',
+      path: '/data/signs/yield/002.png',
+      fileName: '002.png',
+      format: 'png',
+      width: 600,
+      height: 800,
+      orientation: 6,
+      bytes: 98_765,
+      hasAlpha: true,
+      bitDepth: 16,
+      status: 'new',
+      importedAt: 1_700_000_050_000,
+    },
+  ],
+  imports: [
+    {
+      id: 'x-1',
+      projectId: 'p-1',
+      startedAt: 1_700_000_040_000,
+      finishedAt: 1_700_000_060_000,
+      state: 'done',
+      sourceLabel: '/data/signs',
+      candidates: 3,
+      added: 2,
+      duplicates: 0,
+      ignoredFiles: 4,
+      problems: [{ path: '/data/signs/bad.jpg', code: 'corrupt', message: 'truncated JPEG' }],
+      error: null,
+    },
+  ],
+  settings: [{ key: 'gallery.thumbSize', value: 160 }],
+};
+
+describe('a version-1 database', () => {
+  it('reopens at the current version with every row intact', async () => {
+    const options = { indexedDB: new IDBFactory(), IDBKeyRange };
+    const old = new Dexie('labelloop-v1', options);
+    old.version(1).stores(VERSION_1_STORES);
+    await old.transaction('rw', old.tables, async () => {
+      for (const [table, rows] of Object.entries(VERSION_1_ROWS)) await old.table(table).bulkAdd(rows);
+    });
+    old.close();
+
+    const db = openDatabase('labelloop-v1', options);
+    await db.open();
+    expect(db.verno).toBe(MIGRATIONS.at(-1)!.version);
+    // Version 2's upgrade gives every project an empty schema pointer and changes nothing else.
+    expect(await db.projects.toArray()).toEqual(
+      VERSION_1_ROWS.projects.map((project) => ({ ...project, schemaVersion: null })),
+    );
+    expect(await db.annotations.count()).toBe(0);
+    expect(await db.images.toArray()).toEqual(VERSION_1_ROWS.images);
+    expect(await db.imports.toArray()).toEqual(VERSION_1_ROWS.imports);
+    expect(await db.settings.toArray()).toEqual(VERSION_1_ROWS.settings);
+
+    // The indexes the app queries still answer.
+    const projectId = 'p-1' as ProjectId;
+    expect(await listProjects(db)).toMatchObject([{ name: 'Street signs', imageCount: 2, doneCount: 1 }]);
+    const gallery = await queryImages(db, projectId, { sort: 'name-desc', nameFilter: '', status: 'all' });
+    expect(gallery.map((image) => image.id)).toEqual(['i-2', 'i-1']);
+    expect((await latestImport(db, projectId))?.id).toBe('x-1');
+    db.close();
+  });
+});
