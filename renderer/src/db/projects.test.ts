@@ -99,11 +99,21 @@ describe('deleteProject', () => {
     await beginImport(db, doomed.id, '/data/more');
     const keptImport = await beginImport(db, kept.id, '/data/photos');
 
-    expect(await deletionImpact(db, doomed.id)).toEqual({ images: 2, imports: 2, annotatedImages: 0, schemaVersions: 0 });
+    expect(await deletionImpact(db, doomed.id)).toEqual({
+      images: 2,
+      imports: 2,
+      annotatedImages: 0,
+      schemaVersions: 0,
+    });
     await deleteProject(db, doomed.id);
 
     expect(await db.projects.get(doomed.id)).toBeUndefined();
-    expect(await deletionImpact(db, doomed.id)).toEqual({ images: 0, imports: 0, annotatedImages: 0, schemaVersions: 0 });
+    expect(await deletionImpact(db, doomed.id)).toEqual({
+      images: 0,
+      imports: 0,
+      annotatedImages: 0,
+      schemaVersions: 0,
+    });
     expect((await listProjects(db)).map((p) => [p.name, p.imageCount])).toEqual([['Kept', 2]]);
     expect((await db.images.toArray()).map((i) => i.relPath).sort()).toEqual(['a.jpg', 'c.jpg']);
     expect((await db.imports.toArray()).map((i) => i.id)).toEqual([keptImport.id]);
@@ -123,8 +133,18 @@ describe('deletionImpact', () => {
     await addImportedImages(db, other.id, [probedImage('9.jpg', 9)]);
     await beginImport(db, project.id, '/data/photos');
 
-    expect(await deletionImpact(db, project.id)).toEqual({ images: 3, imports: 1, annotatedImages: 0, schemaVersions: 0 });
-    expect(await deletionImpact(db, other.id)).toEqual({ images: 1, imports: 0, annotatedImages: 0, schemaVersions: 0 });
+    expect(await deletionImpact(db, project.id)).toEqual({
+      images: 3,
+      imports: 1,
+      annotatedImages: 0,
+      schemaVersions: 0,
+    });
+    expect(await deletionImpact(db, other.id)).toEqual({
+      images: 1,
+      imports: 0,
+      annotatedImages: 0,
+      schemaVersions: 0,
+    });
   });
 });
 
