@@ -52,17 +52,28 @@ export async function runImport(
   let done = 0;
   job.progress(0, candidates.length);
   flush();
+  // Hashes are claimed in walk order, so of two identical files the first in the folder is the one
+  // imported and the later one is the duplicate, however the reads interleave.
+  const claimed: (() => void)[] = [];
+  const claimedAll = candidates.map((_, index) => new Promise<void>((resolve) => (claimed[index] = resolve)));
   const worker = async () => {
     while (!job.signal.aborted && next < candidates.length) {
-      const candidate = candidates[next++]!;
+      const index = next++;
+      const candidate = candidates[index]!;
       const result = await probeImage(candidate, {
         dataDir: options.dataDir,
         maxInputPixels: options.maxInputPixels,
-        claimHash: (hash, path) => {
+        claimHash: async (hash, path) => {
+          if (index > 0) await claimedAll[index - 1];
           const first = firstPathByHash.get(hash);
           if (first === undefined) firstPathByHash.set(hash, path);
+          claimed[index]!();
           return first;
         },
+      }).finally(async () => {
+        // A file that failed before hashing still passes its turn on.
+        if (index > 0) await claimedAll[index - 1];
+        claimed[index]!();
       });
       if (result.ok) {
         readable++;

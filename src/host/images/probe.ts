@@ -16,8 +16,8 @@ const IN_MEMORY_LIMIT = 256 * 1024 * 1024;
 export interface ProbeOptions {
   readonly dataDir: string;
   readonly maxInputPixels: number;
-  /** Called with each hash as soon as it is known; returns the first path seen with it, if any. */
-  readonly claimHash: (hash: ContentHash, path: string) => string | undefined;
+  /** Called with each hash as soon as it is known; resolves to the path that holds it already, if any. */
+  readonly claimHash: (hash: ContentHash, path: string) => Promise<string | undefined>;
 }
 
 export type ProbeResult = { ok: true; image: ProbedImage } | { ok: false; problem: ImportProblem };
@@ -73,7 +73,7 @@ export async function probeImage(candidate: Candidate, options: ProbeOptions): P
   }
   if (bytes === 0) return problem(path, 'not-an-image', 'the file is empty');
 
-  const firstPath = options.claimHash(sha256, path);
+  const firstPath = await options.claimHash(sha256, path);
   if (firstPath !== undefined)
     return problem(path, 'duplicate', `same content as ${firstPath}, imported once`);
 
