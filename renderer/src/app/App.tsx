@@ -3,6 +3,7 @@
 import { useEffect } from 'react';
 import { ProjectPage } from '../pages/ProjectPage';
 import { ProjectsPage } from '../pages/ProjectsPage';
+import { SchemaPage } from '../schema/SchemaPage';
 import { hashToRoute, routeToHash, useUi } from '../state/ui';
 import { ImageViewer } from '../viewer/ImageViewer';
 import { useServices } from './services';
@@ -32,6 +33,7 @@ export function App() {
       </div>
       {route.page === 'projects' && <ProjectsPage />}
       {route.page === 'project' && <ProjectPage key={route.projectId} projectId={route.projectId} />}
+      {route.page === 'schema' && <SchemaPage key={route.projectId} projectId={route.projectId} />}
       {route.page === 'image' && <ImageViewer projectId={route.projectId} imageId={route.imageId} />}
     </div>
   );

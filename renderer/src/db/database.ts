@@ -92,7 +92,7 @@ export const MIGRATIONS: readonly {
     stores: {
       schemaVersions: '[projectId+version], projectId',
       schemaChanges: '[projectId+version], projectId',
-      annotations: 'imageId, projectId, *classIds',
+      annotations: 'imageId, projectId, [projectId+imageId], *classIds',
     },
     upgrade: async (tx) => {
       await tx

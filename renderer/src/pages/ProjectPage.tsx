@@ -118,6 +118,9 @@ export function ProjectPage({ projectId }: { projectId: ProjectId }) {
           <h1>{project?.name ?? '…'}</h1>
         </nav>
         <div className="header-actions">
+          <button type="button" onClick={() => navigate({ page: 'schema', projectId })}>
+            Schema
+          </button>
           {report && (
             <button type="button" onClick={() => setShowReport(!showReport)} aria-pressed={showReport}>
               Last import report

@@ -16,6 +16,8 @@ import {
 import { formatCount, formatWhen } from '../format';
 import { useUi } from '../state/ui';
 
+const plural = (n: number, one: string, many = `${one}s`) => `${formatCount(n)} ${n === 1 ? one : many}`;
+
 export function ProjectsPage() {
   const { api, db } = useServices();
   const navigate = useUi((s) => s.navigate);
@@ -23,11 +25,9 @@ export function ProjectsPage() {
   const [name, setName] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [renaming, setRenaming] = useState<{ id: ProjectId; name: string } | null>(null);
-  const [deleting, setDeleting] = useState<{
-    project: ProjectSummary;
-    images: number;
-    imports: number;
-  } | null>(null);
+  const [deleting, setDeleting] = useState<
+    ({ project: ProjectSummary } & Awaited<ReturnType<typeof deletionImpact>>) | null
+  >(null);
 
   const reload = useCallback(() => listProjects(db).then(setProjects), [db]);
   useEffect(() => {
@@ -181,11 +181,13 @@ export function ProjectsPage() {
           onCancel={() => setDeleting(null)}
           onConfirm={() => void confirmDelete()}
         >
-          <p>
-            This removes the project from LabelLoop: {formatCount(deleting.images)} image record
-            {deleting.images === 1 ? '' : 's'} and {formatCount(deleting.imports)} import report
-            {deleting.imports === 1 ? '' : 's'}.
-          </p>
+          <p>This removes the project from LabelLoop:</p>
+          <ul className="impact-counts" data-testid="delete-impact">
+            <li>{plural(deleting.images, 'image record')}</li>
+            <li>{plural(deleting.annotatedImages, 'image', 'images')}’ annotations</li>
+            <li>{plural(deleting.schemaVersions, 'schema version')}</li>
+            <li>{plural(deleting.imports, 'import report')}</li>
+          </ul>
           <p>
             <strong>Image files on disk are not deleted.</strong> This cannot be undone.
           </p>

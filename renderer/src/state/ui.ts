@@ -8,6 +8,7 @@ import type { ImageId, ImportId, JobId, ProjectId } from '../../../src/core/ids'
 export type Route =
   | { page: 'projects' }
   | { page: 'project'; projectId: ProjectId }
+  | { page: 'schema'; projectId: ProjectId }
   | { page: 'image'; projectId: ProjectId; imageId: ImageId };
 
 export interface ImportProgress {
@@ -43,11 +44,15 @@ export const routeToHash = (route: Route): string =>
     ? '#/'
     : route.page === 'project'
       ? `#/projects/${route.projectId}`
-      : `#/projects/${route.projectId}/images/${route.imageId}`;
+      : route.page === 'schema'
+        ? `#/projects/${route.projectId}/schema`
+        : `#/projects/${route.projectId}/images/${route.imageId}`;
 
 export const hashToRoute = (hash: string): Route => {
   const image = /^#\/projects\/([^/]+)\/images\/([^/]+)$/.exec(hash);
   if (image) return { page: 'image', projectId: image[1] as ProjectId, imageId: image[2] as ImageId };
+  const schema = /^#\/projects\/([^/]+)\/schema$/.exec(hash);
+  if (schema) return { page: 'schema', projectId: schema[1] as ProjectId };
   const project = /^#\/projects\/([^/]+)$/.exec(hash);
   if (project) return { page: 'project', projectId: project[1] as ProjectId };
   return { page: 'projects' };

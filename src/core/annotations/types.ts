@@ -85,6 +85,8 @@ export interface ImageAnnotations {
   /** Distinct class ids of annotations and tags, for dataset-wide queries (a multiEntry index). */
   readonly classIds: readonly string[];
   readonly updatedAt: number;
+  /** Why the image itself waits for a person (its tag's class was split or deleted, an image attribute became required). */
+  readonly review?: ReviewFlag;
 }
 
 export const classIdsOf = (annotations: readonly Annotation[], tags: readonly string[]): string[] =>

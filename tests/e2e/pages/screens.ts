@@ -165,3 +165,82 @@ export class ViewerScreen {
     await expect(this.page.locator('[data-page="project"]')).toBeVisible();
   }
 }
+
+export class SchemaScreen {
+  constructor(readonly page: Page) {}
+
+  static async open(project: ProjectScreen): Promise<SchemaScreen> {
+    await project.page.getByRole('button', { name: 'Schema', exact: true }).click();
+    const schema = new SchemaScreen(project.page);
+    await expect(project.page.locator('[data-page="schema"]')).toBeVisible();
+    return schema;
+  }
+
+  get impact(): Locator {
+    return this.page.getByTestId('change-impact');
+  }
+
+  /** Waits for the impact preview of the open change dialog, returns its text, then applies the change. */
+  async applyChange(): Promise<string> {
+    const dialog = this.page.getByRole('dialog');
+    await expect(dialog.getByRole('button', { name: 'Apply change' })).toBeEnabled();
+    const text = (await this.impact.textContent()) ?? '';
+    await dialog.getByRole('button', { name: 'Apply change' }).click();
+    await expect(dialog).toHaveCount(0);
+    return text;
+  }
+
+  async version(): Promise<string> {
+    return (await this.page.getByTestId('schema-version').textContent()) ?? '';
+  }
+
+  async startFromPreset(name: string): Promise<string> {
+    await this.page.getByRole('button', { name: new RegExp(`^${name}`) }).click();
+    return this.applyChange();
+  }
+
+  classItem(name: string): Locator {
+    return this.page.locator(`.class-item[data-class="${name}"]`);
+  }
+
+  async classNames(): Promise<string[]> {
+    return this.page
+      .locator('.class-item')
+      .evaluateAll((items) => items.map((i) => i.getAttribute('data-class') ?? ''));
+  }
+
+  async select(name: string) {
+    await this.classItem(name).locator('.class-select').click();
+    await expect(this.page.getByLabel('Class name', { exact: true })).toHaveValue(name);
+  }
+
+  async addClass(name: string): Promise<string> {
+    await this.page.getByLabel('New class name', { exact: true }).fill(name);
+    await this.page.getByRole('button', { name: 'Add', exact: true }).click();
+    return this.applyChange();
+  }
+
+  async rename(from: string, to: string): Promise<string> {
+    await this.select(from);
+    await this.page.getByLabel('Class name', { exact: true }).fill(to);
+    await this.page.getByRole('button', { name: 'Save class' }).click();
+    return this.applyChange();
+  }
+
+  async merge(source: string, target: string): Promise<string> {
+    await this.select(source);
+    await this.page.getByRole('button', { name: 'Merge into…' }).click();
+    await this.page.getByLabel('Merge target').selectOption({ label: target });
+    await this.page.getByRole('button', { name: 'Continue' }).click();
+    return this.applyChange();
+  }
+
+  async undo() {
+    await this.page.getByRole('button', { name: 'Undo last change' }).click();
+    await expect(this.page.getByTestId('schema-notice')).toContainText('Undid');
+  }
+
+  async tab(name: RegExp | string) {
+    await this.page.getByRole('tab', { name }).click();
+  }
+}
