@@ -18,7 +18,7 @@ const shared = {
 const quiet = process.argv.includes('--quiet');
 await viteBuild({
   configFile: new URL('../vite.config.ts', import.meta.url).pathname,
-  logLevel: quiet ? 'warn' : 'info',
+  logLevel: quiet ? 'error' : 'info',
 });
 await Promise.all([
   esbuild({ ...shared, entryPoints: ['electron/main.ts'], outfile: 'dist/electron/main.cjs', format: 'cjs' }),

@@ -3,6 +3,7 @@
 import { expect, test } from '@playwright/test';
 import { ProjectsScreen, SchemaScreen, screenshot } from './pages/screens';
 import { startBrowserMode, type RunningApp } from './support/browserMode';
+import { seedAnnotations, storedClassIds } from './support/seed';
 
 let app: RunningApp;
 
@@ -80,4 +81,50 @@ test('a schema is defined from a preset, changed with impact previews, versioned
   await expect(page.getByTestId('schema-version')).toHaveText('Version 3');
   await schema.tab(/History/);
   await expect(page.getByRole('table', { name: 'Schema versions' }).locator('tbody tr')).toHaveCount(3);
+});
+
+test('changing a schema with labels shows the real counts, rewrites the labels, and undo restores them', async ({
+  page,
+}) => {
+  await page.goto(app.url);
+  const project = await new ProjectsScreen(page).create('Labelled dashcam');
+  const projectId = decodeURIComponent(new URL(page.url()).hash.split('/')[2] ?? '');
+  const schema = await SchemaScreen.open(project);
+  await schema.startFromPreset('Driving');
+
+  const occluded = { occlusion: 'none' };
+  await seedAnnotations(page, projectId, {
+    'image-a': [
+      { classId: 'truck', attributes: occluded },
+      { classId: 'truck', attributes: occluded },
+      { classId: 'car', attributes: occluded },
+    ],
+    'image-b': [{ classId: 'truck' }], // occlusion missing: a required attribute
+    'image-c': [
+      { classId: 'car', attributes: occluded },
+      { classId: 'car', attributes: occluded },
+    ],
+  });
+  await page.reload();
+  await expect(page.getByTestId('schema-validation')).toContainText('6 annotations on 3 images');
+  await expect(page.getByTestId('schema-validation')).toContainText(/: [1-9]\d* errors/);
+
+  const merge = await schema.merge('Truck', 'Car');
+  expect(merge).toContain('3 annotations affected');
+  expect(merge).toContain('2 images affected');
+  await expect(page.getByTestId('schema-version')).toHaveText('Version 2');
+  expect(await storedClassIds(page, projectId)).toEqual({
+    'image-a': ['car', 'car', 'car'],
+    'image-b': ['car'],
+    'image-c': ['car', 'car'],
+  });
+  await screenshot(page, '14-schema-after-merge');
+
+  await schema.undo();
+  await expect(page.getByTestId('schema-version')).toHaveText('Version 1');
+  expect(await storedClassIds(page, projectId)).toEqual({
+    'image-a': ['truck', 'truck', 'car'],
+    'image-b': ['truck'],
+    'image-c': ['car', 'car'],
+  });
 });

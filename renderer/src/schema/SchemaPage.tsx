@@ -188,14 +188,30 @@ export function SchemaPage({ projectId }: { projectId: ProjectId }) {
         </p>
       )}
       {validation && (
-        <p className="validation-line" data-testid="schema-validation">
-          {formatCount(validation.annotations)} annotations on {formatCount(validation.images)} images checked
-          against version {validation.version}:{' '}
-          <span className={validation.errorCount ? 'warn' : ''}>
-            {formatCount(validation.errorCount)} errors
-          </span>
-          , {formatCount(validation.warningCount)} warnings
-        </p>
+        <details className="validation-line" data-testid="schema-validation">
+          <summary>
+            {formatCount(validation.annotations)} annotations on {formatCount(validation.images)} images
+            checked against version {validation.version}:{' '}
+            <span className={validation.errorCount ? 'warn' : ''}>
+              {formatCount(validation.errorCount)} errors
+            </span>
+            , {formatCount(validation.warningCount)} warnings
+          </summary>
+          <ul className="violation-codes">
+            {Object.entries(validation.byCode)
+              .filter(([, count]) => count > 0)
+              .sort((a, b) => b[1] - a[1])
+              .map(([code, count]) => {
+                const example = validation.violations.find((v) => v.code === code);
+                return (
+                  <li key={code}>
+                    <code>{code}</code> × {formatCount(count)}
+                    {example && <span className="muted"> — e.g. {example.message}</span>}
+                  </li>
+                );
+              })}
+          </ul>
+        </details>
       )}
       {current === null && (
         <section className="presets" aria-label="Start a schema">
