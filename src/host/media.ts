@@ -1,4 +1,4 @@
-/** Resolves media requests (originals, display copies, thumbnails) to files, for both transports. */
+/** Resolves media requests (originals, display copies, thumbnails, tiles) to files, for both transports. */
 
 import { createHash } from 'node:crypto';
 import { access, stat } from 'node:fs/promises';
@@ -8,6 +8,7 @@ import type { MediaRequest } from '../core/api/media';
 import { writeFileAtomic } from './atomicWrite';
 import { thumbnailFile } from './images/thumbnails';
 import type { RootRegistry } from './roots';
+import { serveTile } from './tiles/pyramid';
 
 export type MediaFile =
   { ok: true; path: string; contentType: string } | { ok: false; status: 403 | 404 | 415; reason: string };
@@ -51,6 +52,13 @@ export async function resolveMedia(
   const contentType = contentTypeOf(resolved.path);
   if (!contentType.startsWith('image/')) return { ok: false, status: 415, reason: 'not an image file' };
   if (request.kind === 'original') return { ok: true, path: resolved.path, contentType };
+  if (request.kind === 'tile')
+    return serveTile(
+      { path: resolved.path, size: info.size, mtimeMs: info.mtimeMs },
+      { level: request.level, column: request.column, row: request.row },
+      request.format,
+      { dataDir, maxInputPixels },
+    );
 
   // Display copy: an upright PNG, cached by path, size and modification time.
   const key = createHash('sha256').update(`${resolved.path}\0${info.size}\0${info.mtimeMs}`).digest('hex');

@@ -1,18 +1,26 @@
-/** Opens one image full size and upright on a Konva stage: fit, 1:1, zoom to cursor, pan, next / previous. */
+/**
+ * Opens one image full size and upright on a Konva stage: fit, 1:1, zoom to cursor, pan, next / previous.
+ * Huge images are drawn from the host's tile pyramid (TiledImage) instead of being decoded whole.
+ */
 
-import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { Image as KonvaImage, Layer, Stage } from 'react-konva';
 import type Konva from 'konva';
 import { displayPath, originalPath } from '../../../src/core/api/media';
 import { NEEDS_DISPLAY_CONVERSION, type ImageRecord } from '../../../src/core/images/types';
 import type { ImageId, ProjectId } from '../../../src/core/ids';
+import { needsTiles } from '../../../src/core/tiles/grid';
 import { useServices } from '../app/services';
 import { queryImages } from '../db/images';
 import { formatBytes, formatCount } from '../format';
 import { useUi } from '../state/ui';
+import { TiledImage, type TilePaint } from './TiledImage';
 import { actualSizeViewport, fitViewport, zoomAt, type Viewport } from './viewport';
 
-type Loaded = { image: ImageRecord; element: HTMLImageElement } | { image: ImageRecord; error: string };
+type Loaded =
+  | { image: ImageRecord; element: HTMLImageElement }
+  | { image: ImageRecord; tiled: true }
+  | { image: ImageRecord; error: string };
 
 export function ImageViewer({ projectId, imageId }: { projectId: ProjectId; imageId: ImageId }) {
   const { api, db } = useServices();
@@ -25,6 +33,7 @@ export function ImageViewer({ projectId, imageId }: { projectId: ProjectId; imag
   const [loaded, setLoaded] = useState<Loaded | null | undefined>(undefined);
   const [viewport, setViewport] = useState<Viewport>({ scale: 1, x: 0, y: 0 });
   const [drawn, setDrawn] = useState<string | null>(null);
+  const [tilePaint, setTilePaint] = useState<TilePaint | null>(null);
 
   useLayoutEffect(() => {
     const element = containerRef.current;
@@ -48,9 +57,11 @@ export function ImageViewer({ projectId, imageId }: { projectId: ProjectId; imag
   useEffect(() => {
     let live = true;
     setDrawn(null);
+    setTilePaint(null);
     void db.images.get(imageId).then((image) => {
       if (!live) return;
       if (!image || image.projectId !== projectId) return setLoaded(null);
+      if (needsTiles(image)) return setLoaded({ image, tiled: true });
       const element = new window.Image();
       element.onload = () => live && setLoaded({ image, element });
       element.onerror = () =>
@@ -70,13 +81,33 @@ export function ImageViewer({ projectId, imageId }: { projectId: ProjectId; imag
   }, [api, db, imageId, projectId]);
 
   const element = loaded && 'element' in loaded ? loaded.element : null;
-  // The browser applies EXIF orientation when decoding, so natural size is the upright size.
-  const naturalWidth = element?.naturalWidth ?? 0;
-  const naturalHeight = element?.naturalHeight ?? 0;
+  const tiled = loaded && 'tiled' in loaded ? loaded.image : null;
+  // The browser applies EXIF orientation when decoding, so natural size is the upright size; a tiled
+  // image's record holds its upright size, which is the size of its pyramid's level 0.
+  const naturalWidth = element?.naturalWidth ?? tiled?.width ?? 0;
+  const naturalHeight = element?.naturalHeight ?? tiled?.height ?? 0;
+  const shown = element ?? tiled;
   useEffect(() => {
-    if (element && size.width > 0)
+    if (shown && size.width > 0)
       setViewport(fitViewport({ width: naturalWidth, height: naturalHeight }, size));
-  }, [element, naturalWidth, naturalHeight, size]);
+  }, [shown, naturalWidth, naturalHeight, size]);
+
+  // Marked drawn once the tiles of some level cover the view (the coarsest comes first, from the overview).
+  const onTilePaint = useCallback(
+    (paint: TilePaint) => {
+      // The previous image's tiles may still paint while the next one's record loads.
+      if (paint.imageId !== imageId) return;
+      setTilePaint((last) =>
+        last?.level === paint.level && last.sharpest === paint.sharpest ? last : paint,
+      );
+      if (paint.sharpest !== undefined) setDrawn(imageId);
+    },
+    [imageId],
+  );
+  const onTileError = useCallback(
+    (error: string) => setLoaded((last) => (last && 'tiled' in last ? { image: last.image, error } : last)),
+    [],
+  );
 
   useEffect(() => {
     const layer = layerRef.current;
@@ -94,9 +125,9 @@ export function ImageViewer({ projectId, imageId }: { projectId: ProjectId; imag
     const next = viewOrder[index + step];
     if (next) navigate({ page: 'image', projectId, imageId: next });
   };
-  const fit = () => element && setViewport(fitViewport({ width: naturalWidth, height: naturalHeight }, size));
+  const fit = () => shown && setViewport(fitViewport({ width: naturalWidth, height: naturalHeight }, size));
   const actual = () =>
-    element && setViewport(actualSizeViewport({ width: naturalWidth, height: naturalHeight }, size));
+    shown && setViewport(actualSizeViewport({ width: naturalWidth, height: naturalHeight }, size));
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -162,6 +193,9 @@ export function ImageViewer({ projectId, imageId }: { projectId: ProjectId; imag
           data-drawn={drawn === imageId ? imageId : undefined}
           data-natural-width={naturalWidth || undefined}
           data-natural-height={naturalHeight || undefined}
+          data-tiled={tiled ? 'true' : undefined}
+          data-tile-level={tiled && tilePaint ? tilePaint.level : undefined}
+          data-sharpest-level={tiled ? tilePaint?.sharpest : undefined}
         >
           {loaded === null && <p className="error">This image is not in this project.</p>}
           {loaded && 'error' in loaded && <p className="error">{loaded.error}</p>}
@@ -174,6 +208,11 @@ export function ImageViewer({ projectId, imageId }: { projectId: ProjectId; imag
               scaleX={viewport.scale}
               scaleY={viewport.scale}
               draggable
+              onDragMove={(e) => {
+                // Tiles follow the view while it is dragged; a whole image needs no new pixels.
+                if (tiled && e.target === e.target.getStage())
+                  setViewport((v) => ({ ...v, x: e.target.x(), y: e.target.y() }));
+              }}
               onDragEnd={(e) => {
                 if (e.target === e.target.getStage())
                   setViewport((v) => ({ ...v, x: e.target.x(), y: e.target.y() }));
@@ -190,6 +229,16 @@ export function ImageViewer({ projectId, imageId }: { projectId: ProjectId; imag
             >
               <Layer ref={layerRef}>
                 {element && <KonvaImage image={element} listening={false} perfectDrawEnabled={false} />}
+                {tiled && (
+                  <TiledImage
+                    key={tiled.id}
+                    image={tiled}
+                    viewport={viewport}
+                    view={size}
+                    onPaint={onTilePaint}
+                    onError={onTileError}
+                  />
+                )}
               </Layer>
             </Stage>
           )}

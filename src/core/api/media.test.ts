@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import type { ContentHash, RootId } from '../ids';
-import { displayPath, originalPath, parseMediaPath, thumbnailPath } from './media';
+import { displayPath, originalPath, parseMediaPath, thumbnailPath, tilePath } from './media';
 
 const root = 'a1b2c3d4e5f6a1b2c3d4e5f6' as RootId;
 const hash = 'ab'.repeat(32) as ContentHash;
@@ -124,5 +124,53 @@ describe('media paths round-trip through parseMediaPath', () => {
       ok: false,
       status: 403,
     });
+  });
+});
+
+describe('tile paths', () => {
+  const tile = { level: 3, column: 12, row: 7 };
+
+  it('round-trip level, column, row, format and the file path, whatever the file is called', () => {
+    for (const relPath of ['scan.tif', 'nested/summer 2024/#1 why?.jpg', 'emoji 📷/x.webp'])
+      for (const format of ['jpeg', 'webp'] as const)
+        expect(parseMediaPath(tilePath(root, relPath, tile, format))).toEqual({
+          ok: true,
+          request: { kind: 'tile', rootId: root, segments: relPath.split('/'), ...tile, format },
+        });
+  });
+
+  it('name the tile before the file, with the JPEG extension for JPEG tiles', () => {
+    expect(tilePath(root, 'a/b.png', { level: 0, column: 0, row: 10 }, 'jpeg')).toBe(
+      `cache/tiles/${root}/0/0_10.jpg/a/b.png`,
+    );
+  });
+
+  it.each([
+    ['plain ..', `cache/tiles/${root}/0/0_0.jpg/../secret.jpg`],
+    ['encoded ..', `cache/tiles/${root}/0/0_0.jpg/%2e%2e/secret.jpg`],
+    ['an encoded separator', `cache/tiles/${root}/0/0_0.jpg/..%2fsecret.jpg`],
+    ['.. as the root id', 'cache/tiles/../0/0_0.jpg/secret.jpg'],
+    ['an empty segment', `cache/tiles/${root}/0/0_0.jpg//etc/passwd`],
+    ['backslashes', `cache/tiles/${root}/0/0_0.jpg/..\\secret.jpg`],
+    ['a drive letter', `cache/tiles/${root}/0/0_0.jpg/C:%5cwin.ini`],
+    ['a NUL byte', `cache/tiles/${root}/0/0_0.jpg/cat.jpg%00.png`],
+    ['an encoded separator in the tile name', `cache/tiles/${root}/0/0_0.jpg%2f..%2f/cat.jpg`],
+  ])('refuse %s with 403', (_name, path) => {
+    expect(parseMediaPath(path)).toMatchObject({ ok: false, status: 403 });
+  });
+
+  it.each([
+    ['no file path', `cache/tiles/${root}/0/0_0.jpg`],
+    ['a negative level', `cache/tiles/${root}/-1/0_0.jpg/a.jpg`],
+    ['a level with a leading zero', `cache/tiles/${root}/01/0_0.jpg/a.jpg`],
+    ['a three-digit level', `cache/tiles/${root}/100/0_0.jpg/a.jpg`],
+    ['a column with a leading zero', `cache/tiles/${root}/0/01_0.jpg/a.jpg`],
+    ['a fractional row', `cache/tiles/${root}/0/0_1.5.jpg/a.jpg`],
+    ['a missing row', `cache/tiles/${root}/0/3.jpg/a.jpg`],
+    ['another extension', `cache/tiles/${root}/0/0_0.png/a.jpg`],
+    ['an upper-case extension', `cache/tiles/${root}/0/0_0.JPG/a.jpg`],
+    ['an exponent', `cache/tiles/${root}/1e2/0_0.jpg/a.jpg`],
+  ])('answer 404 for %s', (_name, path) => {
+    expect(parseMediaPath(path)).toMatchObject({ ok: false, status: 404 });
   });
 });
