@@ -3,35 +3,12 @@
  * Measures the time to show the gallery, DOM cells kept alive, and frame times while scrolling.
  */
 
-import { chromium } from '@playwright/test';
-import { CHROMIUM_ARGS } from '../playwright.config';
-import { startBrowserMode } from '../tests/e2e/support/browserMode';
+import { openNewProject, printMetric as print } from './support/appInChromium';
 
 const COUNT = Number(process.argv.find((a) => a.startsWith('--images='))?.split('=')[1] ?? 100_000);
 
-const print = (metric: string, value: number, unit: string, baseline: number) =>
-  console.log(
-    JSON.stringify({
-      metric,
-      value: Number(value.toFixed(2)),
-      unit,
-      baseline,
-      ratio: Number((value / baseline).toFixed(3)),
-    }),
-  );
-
-const app = await startBrowserMode();
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+const { page, projectId, close } = await openNewProject('Gallery bench');
 try {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  // tsx keeps function names with a __name helper that evaluated functions would not find.
-  await page.addInitScript('window.__name = (fn) => fn;');
-  await page.goto(app.url);
-  await page.getByLabel('New project name').fill('Gallery bench');
-  await page.getByRole('button', { name: 'Create project' }).click();
-  await page.locator('[data-page="project"]').waitFor();
-  const projectId = decodeURIComponent(new URL(page.url()).hash.split('/')[2] ?? '');
-
   // Seed rows straight into the app's database (the shape the importer writes), in chunks.
   const seedStart = Date.now();
   await page.evaluate(
@@ -144,6 +121,5 @@ try {
   print('gallery_scroll_frame_p95', frames.p95, 'ms', 1000 / 30);
   print('gallery_dom_cells', frames.maxCells, 'cells', 200);
 } finally {
-  await browser.close();
-  await app.stop();
+  await close();
 }

@@ -3,37 +3,15 @@
  * Worker in real Chromium. Measures the worker's time and the UI thread's frame times meanwhile.
  */
 
-import { chromium } from '@playwright/test';
-import { CHROMIUM_ARGS } from '../playwright.config';
 import { PRESETS } from '../src/core/schema/presets';
-import { startBrowserMode } from '../tests/e2e/support/browserMode';
+import { openNewProject, printMetric as print } from './support/appInChromium';
 
 const IMAGES = Number(process.argv.find((a) => a.startsWith('--images='))?.split('=')[1] ?? 100_000);
 const PER_IMAGE = 10;
 
-const print = (metric: string, value: number, unit: string, baseline: number) =>
-  console.log(
-    JSON.stringify({
-      metric,
-      value: Number(value.toFixed(2)),
-      unit,
-      baseline,
-      ratio: Number((value / baseline).toFixed(3)),
-    }),
-  );
-
 const preset = PRESETS.find((p) => p.id === 'driving') ?? PRESETS[0]!;
-const app = await startBrowserMode();
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+const { page, projectId, close } = await openNewProject('Validation bench');
 try {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  await page.addInitScript('window.__name = (fn) => fn;');
-  await page.goto(app.url);
-  await page.getByLabel('New project name').fill('Validation bench');
-  await page.getByRole('button', { name: 'Create project' }).click();
-  await page.locator('[data-page="project"]').waitFor();
-  const projectId = decodeURIComponent(new URL(page.url()).hash.split('/')[2] ?? '');
-
   const seedStart = Date.now();
   await page.evaluate(
     async ({ projectId, images, perImage, schema }) => {
@@ -156,6 +134,5 @@ try {
   print('ui_frame_p95_during_validation', frames.p95, 'ms', 1000 / 30);
   print('ui_frame_max_during_validation', frames.max, 'ms', 200);
 } finally {
-  await browser.close();
-  await app.stop();
+  await close();
 }

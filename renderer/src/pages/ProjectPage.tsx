@@ -15,6 +15,7 @@ import { ImportDialog } from '../import/ImportDialog';
 import { ImportProgressBar, ImportReport } from '../import/ImportStatus';
 import { runImport } from '../import/runImport';
 import { useUi } from '../state/ui';
+import { Breadcrumb } from '../components/Breadcrumb';
 
 /** While an import streams in, re-query the gallery at most this often. */
 const REFRESH_INTERVAL_MS = 1000;
@@ -110,13 +111,10 @@ export function ProjectPage({ projectId }: { projectId: ProjectId }) {
   return (
     <main className="page project-page" data-page="project">
       <header className="page-header">
-        <nav className="breadcrumb">
-          <button type="button" className="link" onClick={() => navigate({ page: 'projects' })}>
-            Projects
-          </button>
-          <span aria-hidden>/</span>
-          <h1>{project?.name ?? '…'}</h1>
-        </nav>
+        <Breadcrumb
+          trail={[{ label: 'Projects', route: { page: 'projects' } }]}
+          title={project?.name ?? '…'}
+        />
         <div className="header-actions">
           <button type="button" onClick={() => navigate({ page: 'schema', projectId })}>
             Schema

@@ -16,13 +16,13 @@ import {
   type ProjectValidation,
 } from '../db/schemas';
 import { formatCount, formatWhen } from '../format';
-import { useUi } from '../state/ui';
 import { schemaWorker } from '../workers/schemaClient';
 import { AttributeList, type Propose } from './AttributeEditor';
 import { ChangeDialog } from './ChangeDialog';
 import { ClassEditor } from './ClassEditor';
 import { emptySchema, newClass, reorderClasses } from './editing';
 import { JsonView } from './JsonView';
+import { Breadcrumb } from '../components/Breadcrumb';
 
 /** Until local user profiles exist, changes are recorded under this name. */
 const AUTHOR = 'local user';
@@ -31,7 +31,6 @@ type Tab = 'classes' | 'image' | 'json' | 'history';
 
 export function SchemaPage({ projectId }: { projectId: ProjectId }) {
   const { db } = useServices();
-  const navigate = useUi((s) => s.navigate);
   const [project, setProject] = useState<ProjectRecord | null>(null);
   const [current, setCurrent] = useState<SchemaVersionRecord | null | undefined>(undefined);
   const [versions, setVersions] = useState<SchemaVersionRecord[]>([]);
@@ -133,17 +132,13 @@ export function SchemaPage({ projectId }: { projectId: ProjectId }) {
   return (
     <main className="page schema-page" data-page="schema">
       <header className="page-header">
-        <nav className="breadcrumb">
-          <button type="button" className="link" onClick={() => navigate({ page: 'projects' })}>
-            Projects
-          </button>
-          <span aria-hidden>/</span>
-          <button type="button" className="link" onClick={() => navigate({ page: 'project', projectId })}>
-            {project?.name ?? '…'}
-          </button>
-          <span aria-hidden>/</span>
-          <h1>Annotation schema</h1>
-        </nav>
+        <Breadcrumb
+          trail={[
+            { label: 'Projects', route: { page: 'projects' } },
+            { label: project?.name ?? '…', route: { page: 'project', projectId } },
+          ]}
+          title="Annotation schema"
+        />
         <div className="header-actions">
           {current && (
             <span className="muted" data-testid="schema-version">

@@ -16,6 +16,7 @@ import { formatBytes, formatCount } from '../format';
 import { useUi } from '../state/ui';
 import { TiledImage, type TilePaint } from './TiledImage';
 import { actualSizeViewport, fitViewport, zoomAt, type Viewport } from './viewport';
+import { Breadcrumb } from '../components/Breadcrumb';
 
 type Loaded =
   | { image: ImageRecord; element: HTMLImageElement }
@@ -149,17 +150,13 @@ export function ImageViewer({ projectId, imageId }: { projectId: ProjectId; imag
   return (
     <main className="page viewer-page" data-page="viewer">
       <header className="page-header">
-        <nav className="breadcrumb">
-          <button type="button" className="link" onClick={() => navigate({ page: 'projects' })}>
-            Projects
-          </button>
-          <span aria-hidden>/</span>
-          <button type="button" className="link" onClick={() => navigate({ page: 'project', projectId })}>
-            Gallery
-          </button>
-          <span aria-hidden>/</span>
-          <h1>{image?.fileName ?? '…'}</h1>
-        </nav>
+        <Breadcrumb
+          trail={[
+            { label: 'Projects', route: { page: 'projects' } },
+            { label: 'Gallery', route: { page: 'project', projectId } },
+          ]}
+          title={image?.fileName ?? '…'}
+        />
         <div className="header-actions">
           <span className="muted">
             {index >= 0 ? `${formatCount(index + 1)} / ${formatCount(viewOrder.length)}` : ''}
