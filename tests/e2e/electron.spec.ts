@@ -29,6 +29,8 @@ const skipReason = !binary
 
 test('in Electron, a project imports exactly the good images and is deleted cleanly', async () => {
   if (skipReason) console.log(`Skipping the Electron run: ${skipReason}.`);
+  // Skipped only where Electron's binary or a display is missing (skipReason says which); it runs wherever
+  // `npm run electron:install` has fetched the binary and a display exists (or under xvfb-run).
   test.skip(skipReason !== undefined, skipReason);
   const dataDir = await mkdtemp(join(tmpdir(), 'labelloop-electron-data-'));
   const fixture = await makeImageFolder(await mkdtemp(join(tmpdir(), 'labelloop-electron-images-')));
