@@ -184,7 +184,7 @@ export function ProjectsPage() {
           <p>This removes the project from LabelLoop:</p>
           <ul className="impact-counts" data-testid="delete-impact">
             <li>{plural(deleting.images, 'image record')}</li>
-            <li>{plural(deleting.annotatedImages, 'image', 'images')}’ annotations</li>
+            <li>annotations on {plural(deleting.annotatedImages, 'image')}</li>
             <li>{plural(deleting.schemaVersions, 'schema version')}</li>
             <li>{plural(deleting.imports, 'import report')}</li>
           </ul>
