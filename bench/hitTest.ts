@@ -18,6 +18,7 @@ import { geometryIntersectsRect, hitsGeometry } from '../src/core/geometry/hits'
 import { geometryBounds, type Bounds } from '../src/core/geometry/shapes';
 import { imagePoint, type ImagePoint } from '../src/core/geometry/spaces';
 import { buildSpatialIndex, hitTest, rubberBand } from '../src/core/geometry/spatialIndex';
+import { note, prng } from './support/common';
 
 const QUICK = process.argv.includes('--quick');
 const COUNTS = QUICK ? [10_000] : [10_000, 100_000];
@@ -29,17 +30,6 @@ const WIDTH = 4000;
 const HEIGHT = 3000;
 const TOLERANCE_PX = 4;
 const SCALE = 1;
-
-const note = (message: string) => process.stderr.write(`${message}\n`);
-
-/** A deterministic PRNG (LCG), so every run measures the same data. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 4294967296;
-  };
-}
 
 function annotations(count: number, rand: () => number): Geometry[] {
   const out: Geometry[] = [];

@@ -25,6 +25,7 @@ import sharp from 'sharp';
 import type { AnyJobEvent } from '../src/core/api/contract';
 import type { ImportSummary } from '../src/core/images/types';
 import { createHost } from '../src/host/host';
+import { note, prng } from './support/common';
 
 const WIDTH = 1920;
 const HEIGHT = 1080;
@@ -42,19 +43,8 @@ const BENCH_DIR = resolve(fileURLToPath(new URL('..', import.meta.url)), '.bench
 const POOL_DIR = join(BENCH_DIR, `pool-v${GENERATOR_VERSION}`);
 const SCRIPT = fileURLToPath(import.meta.url);
 
-const note = (message: string) => process.stderr.write(`${message}\n`);
-
 // ---------------------------------------------------------------------------------------------------------
 // Fixtures
-
-/** A deterministic PRNG (LCG), so the fixtures are the same on every machine. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 4294967296;
-  };
-}
 
 /** A soft, photo-like base (gradients and out-of-focus colour blobs) with sensor-like grain. */
 function basePicture(): Buffer {

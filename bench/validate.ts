@@ -12,6 +12,8 @@ import type { Annotation, AnnotationId, Geometry, ImageAnnotations } from '../sr
 import type { ImageId, ProjectId } from '../src/core/ids';
 import type { AnnotationSchema, LabelClass } from '../src/core/schema/types';
 import { compileSchema, validateProject, type ImageSize } from '../src/core/schema/validate';
+import { COCO_PERSON_SKELETON } from '../src/core/schema/presets';
+import { note, prng } from './support/common';
 
 const IMAGES = Number(process.argv.find((a) => a.startsWith('--images='))?.split('=')[1] ?? 100_000);
 /** `--simple`: boxes only (the "simple schema" case); otherwise the mix of boxes, polygons and keypoints. */
@@ -22,37 +24,10 @@ const BASELINE_MS = 1000;
 const WIDTH = 1920;
 const HEIGHT = 1080;
 
-const note = (message: string) => process.stderr.write(`${message}\n`);
 const heapMB = () => Math.round(process.memoryUsage().heapUsed / 1e5) / 10;
 
-/** A deterministic PRNG (LCG), so every run validates the same data. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 4294967296;
-  };
-}
-
-const KEYPOINTS = [
-  'nose',
-  'left_eye',
-  'right_eye',
-  'left_ear',
-  'right_ear',
-  'left_shoulder',
-  'right_shoulder',
-  'left_elbow',
-  'right_elbow',
-  'left_wrist',
-  'right_wrist',
-  'left_hip',
-  'right_hip',
-  'left_knee',
-  'right_knee',
-  'left_ankle',
-  'right_ankle',
-];
+/** The 17 COCO keypoints, as the COCO preset names them. */
+const KEYPOINTS = COCO_PERSON_SKELETON.keypoints;
 
 const options = (...ids: string[]) => ids.map((id) => ({ id, label: id }));
 
