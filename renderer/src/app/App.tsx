@@ -3,9 +3,9 @@
 import { useEffect } from 'react';
 import { ProjectPage } from '../pages/ProjectPage';
 import { ProjectsPage } from '../pages/ProjectsPage';
+import { EditorPage } from '../editor/EditorPage';
 import { SchemaPage } from '../schema/SchemaPage';
 import { hashToRoute, routeToHash, useUi } from '../state/ui';
-import { ImageViewer } from '../viewer/ImageViewer';
 import { useServices } from './services';
 
 export function App() {
@@ -34,7 +34,7 @@ export function App() {
       {route.page === 'projects' && <ProjectsPage />}
       {route.page === 'project' && <ProjectPage key={route.projectId} projectId={route.projectId} />}
       {route.page === 'schema' && <SchemaPage key={route.projectId} projectId={route.projectId} />}
-      {route.page === 'image' && <ImageViewer projectId={route.projectId} imageId={route.imageId} />}
+      {route.page === 'image' && <EditorPage projectId={route.projectId} imageId={route.imageId} />}
     </div>
   );
 }

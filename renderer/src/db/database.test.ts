@@ -5,7 +5,9 @@ import { MIGRATIONS, openDatabase } from './database';
 import { listProjects } from './projects';
 import { queryImages } from './images';
 import { latestImport } from './imports';
-import type { ProjectId } from '../../../src/core/ids';
+import type { ImageId, ProjectId } from '../../../src/core/ids';
+import { addPredictionRun, decisionsFor, predictionsFor, saveDecisions } from './predictions';
+import type { RunId } from '../../../src/core/predictions/types';
 
 describe('MIGRATIONS', () => {
   it('numbers versions 1, 2, 3… strictly increasing', () => {
@@ -20,8 +22,11 @@ describe('MIGRATIONS', () => {
     expect(db.verno).toBe(MIGRATIONS.at(-1)!.version);
     expect(db.tables.map((table) => table.name).sort()).toEqual([
       'annotations',
+      'decisions',
       'images',
       'imports',
+      'predictionRuns',
+      'predictions',
       'projects',
       'schemaChanges',
       'schemaVersions',
@@ -138,6 +143,108 @@ describe('a version-1 database', () => {
     const gallery = await queryImages(db, projectId, { sort: 'name-desc', nameFilter: '', status: 'all' });
     expect(gallery.map((image) => image.id)).toEqual(['i-2', 'i-1']);
     expect((await latestImport(db, projectId))?.id).toBe('x-1');
+    db.close();
+  });
+});
+
+/**
+ * Frozen fixture: the version-2 schema and rows (projects with a schema, annotation records). Never edit
+ * this to match a newer schema; add a fixture for the new version instead.
+ */
+const VERSION_2_STORES = {
+  ...VERSION_1_STORES,
+  schemaVersions: '[projectId+version], projectId',
+  schemaChanges: '[projectId+version], projectId',
+  annotations: 'imageId, projectId, [projectId+imageId], *classIds',
+};
+const VERSION_2_ROWS = {
+  ...VERSION_1_ROWS,
+  projects: VERSION_1_ROWS.projects.map((project) => ({ ...project, schemaVersion: 1 })),
+  schemaVersions: [
+    {
+      projectId: 'p-1',
+      version: 1,
+      schema: {
+        format: 'labelloop.annotation-schema/1',
+        name: 'Signs',
+        classes: [{ id: 'stop', name: 'Stop', color: '#ff0000', geometries: ['box'], attributes: [] }],
+        imageAttributes: [],
+        tagging: { requireAtLeastOne: false, multiLabel: false },
+      },
+      createdAt: 1_700_000_070_000,
+      author: 'alice',
+      message: 'First schema',
+      change: null,
+    },
+  ],
+  schemaChanges: [],
+  annotations: [
+    {
+      imageId: 'i-1',
+      projectId: 'p-1',
+      annotations: [
+        {
+          id: 'a-1',
+          classId: 'stop',
+          geometry: { kind: 'box', x: 100, y: 200, width: 50, height: 50 },
+          attributes: {},
+          schemaVersion: 1,
+          createdBy: 'alice',
+          createdAt: 1_700_000_080_000,
+          updatedBy: 'alice',
+          updatedAt: 1_700_000_080_000,
+        },
+      ],
+      tags: [],
+      attributes: {},
+      classIds: ['stop'],
+      updatedAt: 1_700_000_080_000,
+    },
+  ],
+};
+
+describe('a version-2 database', () => {
+  it('reopens at the current version with every row intact and empty prediction tables', async () => {
+    const options = { indexedDB: new IDBFactory(), IDBKeyRange };
+    const old = new Dexie('labelloop-v2', options);
+    old.version(1).stores(VERSION_1_STORES);
+    old.version(2).stores(VERSION_2_STORES);
+    await old.transaction('rw', old.tables, async () => {
+      for (const [table, rows] of Object.entries(VERSION_2_ROWS)) await old.table(table).bulkAdd(rows);
+    });
+    old.close();
+
+    const db = openDatabase('labelloop-v2', options);
+    await db.open();
+    expect(db.verno).toBe(MIGRATIONS.at(-1)!.version);
+    for (const [table, rows] of Object.entries(VERSION_2_ROWS)) {
+      expect(await db.table(table).toArray()).toEqual(rows);
+    }
+    expect(await db.predictionRuns.count()).toBe(0);
+    expect(await db.predictions.count()).toBe(0);
+    expect(await db.decisions.count()).toBe(0);
+
+    // The new tables take runs and decisions for the old images.
+    const projectId = 'p-1' as ProjectId;
+    const imageId = 'i-1' as ImageId;
+    const run = { id: 'r-1' as RunId, projectId, name: 'detections.json', source: 'import' as const };
+    await addPredictionRun(db, { ...run, createdAt: 1, imageCount: 1, predictionCount: 1 }, [
+      {
+        imageId,
+        predictions: [
+          {
+            id: 'p1',
+            classId: 'stop',
+            label: 'stop',
+            score: 0.9,
+            geometry: { kind: 'box', x: 100, y: 200, width: 50, height: 50 },
+          },
+        ],
+      },
+    ]);
+    await saveDecisions(db, projectId, imageId, { 'r-1/p1': 'accepted' });
+    expect((await predictionsFor(db, imageId)).map((row) => row.predictions.length)).toEqual([1]);
+    expect(await decisionsFor(db, imageId)).toEqual({ 'r-1/p1': 'accepted' });
     db.close();
   });
 });

@@ -3,6 +3,12 @@
 import Dexie, { type EntityTable, type Transaction } from 'dexie';
 import type { ImageAnnotations } from '../../../src/core/annotations/types';
 import type { ImageRecord, ImportProblem } from '../../../src/core/images/types';
+import type {
+  ImagePredictions,
+  PredictionDecision,
+  PredictionRun,
+  RunId,
+} from '../../../src/core/predictions/types';
 import type { SchemaChange } from '../../../src/core/schema/changes';
 import type { AnnotationSchema } from '../../../src/core/schema/types';
 import type { ImageId, ImportId, ProjectId, RootId } from '../../../src/core/ids';
@@ -62,6 +68,13 @@ export interface ImportRecord {
   readonly error: string | null;
 }
 
+/** Decisions on predictions shown on one image, keyed by `decisionKey(runId, predictionId)`. */
+export interface DecisionsRecord {
+  readonly imageId: ImageId;
+  readonly projectId: ProjectId;
+  readonly decisions: Readonly<Record<string, PredictionDecision>>;
+}
+
 export interface SettingRecord {
   readonly key: string;
   readonly value: unknown;
@@ -103,6 +116,15 @@ export const MIGRATIONS: readonly {
         });
     },
   },
+  {
+    // Predictions (imported results files, later model runs), one row per run and image, and decisions.
+    version: 3,
+    stores: {
+      predictionRuns: 'id, projectId',
+      predictions: '[runId+imageId], runId, imageId, projectId',
+      decisions: 'imageId, projectId',
+    },
+  },
 ];
 
 export type LabelLoopDatabase = Dexie & {
@@ -113,6 +135,9 @@ export type LabelLoopDatabase = Dexie & {
   schemaVersions: Dexie.Table<SchemaVersionRecord, [ProjectId, number]>;
   schemaChanges: Dexie.Table<SchemaChangeRecord, [ProjectId, number]>;
   annotations: EntityTable<ImageAnnotations, 'imageId'>;
+  predictionRuns: EntityTable<PredictionRun, 'id'>;
+  predictions: Dexie.Table<ImagePredictions, [RunId, ImageId]>;
+  decisions: EntityTable<DecisionsRecord, 'imageId'>;
 };
 
 export const DATABASE_NAME = 'labelloop';

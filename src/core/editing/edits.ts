@@ -1,10 +1,11 @@
 /**
- * Everything one image's undo history covers: its labels (commands), what is hidden or locked, and its
- * status. Each kind of edit applies, inverts and composes the same way, so history needs only these.
+ * Everything one image's undo history covers: its labels (commands), what is hidden or locked, its
+ * status, and the decisions on predictions shown on it. Each kind of edit applies, inverts and composes the same way, so history needs only these.
  */
 
 import type { AnnotationId, ImageAnnotations } from '../annotations/types';
 import type { ImageStatus } from '../images/types';
+import type { PredictionDecision } from '../predictions/types';
 import {
   annotationIdsOf,
   applyCommand,
@@ -25,6 +26,8 @@ export interface EditedImage {
   readonly record: ImageAnnotations;
   readonly display: AnnotationDisplay;
   readonly status: ImageStatus;
+  /** Accepted or rejected predictions, keyed by `decisionKey(runId, predictionId)`; undecided ones are absent. */
+  readonly decisions: Readonly<Record<string, PredictionDecision>>;
 }
 
 export interface StatusCommand {
@@ -33,10 +36,45 @@ export interface StatusCommand {
   readonly after: ImageStatus;
 }
 
-export type Edit = Command | DisplayCommand | StatusCommand;
+/** Decisions before and after, for the touched keys only; null means undecided. */
+export interface DecisionsCommand {
+  readonly kind: 'set-decisions';
+  readonly before: Readonly<Record<string, PredictionDecision | null>>;
+  readonly after: Readonly<Record<string, PredictionDecision | null>>;
+}
+
+export type Edit = Command | DisplayCommand | StatusCommand | DecisionsCommand;
 
 export const setStatus = (image: EditedImage, status: ImageStatus): StatusCommand | undefined =>
   image.status === status ? undefined : { kind: 'set-status', before: image.status, after: status };
+
+/** Sets (or, with null, clears) decisions by key; undefined when none would change. */
+export function setDecisions(
+  image: EditedImage,
+  changes: Readonly<Record<string, PredictionDecision | null>>,
+): DecisionsCommand | undefined {
+  const before: Record<string, PredictionDecision | null> = {};
+  const after: Record<string, PredictionDecision | null> = {};
+  for (const [key, decision] of Object.entries(changes)) {
+    const current = Object.hasOwn(image.decisions, key) ? image.decisions[key]! : null;
+    if (current === decision) continue;
+    before[key] = current;
+    after[key] = decision;
+  }
+  return Object.keys(after).length === 0 ? undefined : { kind: 'set-decisions', before, after };
+}
+
+function applyDecisions(
+  decisions: Readonly<Record<string, PredictionDecision>>,
+  changes: Readonly<Record<string, PredictionDecision | null>>,
+): Record<string, PredictionDecision> {
+  const next: Record<string, PredictionDecision> = { ...decisions };
+  for (const [key, decision] of Object.entries(changes)) {
+    if (decision === null) delete next[key];
+    else next[key] = decision;
+  }
+  return next;
+}
 
 export function applyEdit(image: EditedImage, edit: Edit): EditedImage {
   switch (edit.kind) {
@@ -44,6 +82,8 @@ export function applyEdit(image: EditedImage, edit: Edit): EditedImage {
       return { ...image, display: applyDisplayCommand(image.display, edit) };
     case 'set-status':
       return { ...image, status: edit.after };
+    case 'set-decisions':
+      return { ...image, decisions: applyDecisions(image.decisions, edit.after) };
     default:
       return { ...image, record: applyCommand(image.record, edit) };
   }
@@ -55,10 +95,16 @@ export function invertEdit(edit: Edit): Edit {
       return invertDisplayCommand(edit);
     case 'set-status':
       return { kind: 'set-status', before: edit.after, after: edit.before };
+    case 'set-decisions':
+      return { kind: 'set-decisions', before: edit.after, after: edit.before };
     default:
       return invertCommand(edit);
   }
 }
+
+/** Whether an edit changes the labels record (the rest live beside it). */
+const isCommand = (edit: Edit): edit is Command =>
+  edit.kind !== 'set-display' && edit.kind !== 'set-status' && edit.kind !== 'set-decisions';
 
 /** One edit with the effect of both, when there is a simple one. */
 export function composeEdits(first: Edit, second: Edit): Edit | undefined {
@@ -68,9 +114,15 @@ export function composeEdits(first: Edit, second: Edit): Edit | undefined {
   if (first.kind === 'set-status' && second.kind === 'set-status') {
     return { kind: 'set-status', before: first.before, after: second.after };
   }
-  if (first.kind === 'set-display' || first.kind === 'set-status') return undefined;
-  if (second.kind === 'set-display' || second.kind === 'set-status') return undefined;
-  return composeCommands(first, second);
+  if (first.kind === 'set-decisions' && second.kind === 'set-decisions') {
+    // The earliest `before` and the latest `after` of each key.
+    return {
+      kind: 'set-decisions',
+      before: { ...second.before, ...first.before },
+      after: { ...first.after, ...second.after },
+    };
+  }
+  return isCommand(first) && isCommand(second) ? composeCommands(first, second) : undefined;
 }
 
 /** Edits in order, each merged into the one before it where possible. */
@@ -92,6 +144,8 @@ function footprint(edit: Edit): { ids: AnnotationId[]; fields: string[] } {
       return { ids: [], fields: [`display.${edit.flag}`] };
     case 'set-status':
       return { ids: [], fields: ['status'] };
+    case 'set-decisions':
+      return { ids: [], fields: Object.keys(edit.after).map((key) => `decisions.${key}`) };
     case 'set-tags':
       return { ids: [], fields: ['tags'] };
     case 'set-image-attributes':
@@ -124,7 +178,19 @@ export function describeEdit(edit: Edit): string {
     }
     case 'set-status':
       return `Mark image ${edit.after}`;
+    case 'set-decisions':
+      return describeDecisions(edit);
     default:
       return describeCommand(edit);
   }
+}
+
+/** "Accept 3 predictions", "Reject 1 prediction"; a mix or a clearing says so. */
+function describeDecisions(edit: DecisionsCommand): string {
+  const values = Object.values(edit.after);
+  const count = `${values.length} prediction${values.length === 1 ? '' : 's'}`;
+  if (values.every((value) => value === 'accepted')) return `Accept ${count}`;
+  if (values.every((value) => value === 'rejected')) return `Reject ${count}`;
+  if (values.every((value) => value === null)) return `Clear decisions on ${count}`;
+  return `Decide on ${count}`;
 }

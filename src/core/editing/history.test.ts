@@ -13,7 +13,7 @@ import {
 } from './builders';
 import { setDisplayFlag } from './display';
 import type { Built, CreateContext } from './editContext';
-import { applyEdit, setStatus, type Edit, type EditedImage } from './edits';
+import { applyEdit, setDecisions, setStatus, type Edit, type EditedImage } from './edits';
 import {
   applyWithoutStep,
   begin,
@@ -528,5 +528,27 @@ describe('properties', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('decisions on predictions', () => {
+  it('makes accepting predictions one step with the annotations it adds; undo removes both', () => {
+    const start = editedImage();
+    const created = createAnnotation(
+      compiled,
+      start.record,
+      { classId: 'truck', geometry: box(200, 200) },
+      context(),
+    );
+    const accept = setDecisions(start, { 'run-1/p1': 'accepted' })!;
+    let history = begin(createHistory(start));
+    history = perform(history, accept);
+    history = commit(perform(history, command(created)));
+    expect(history.undoStack.map((step) => step.label)).toEqual(['Accept 1 prediction']);
+    expect(history.present.decisions).toEqual({ 'run-1/p1': 'accepted' });
+    expect(history.present.record.annotations).toHaveLength(6);
+    const undone = undo(history);
+    expect(json(undone.present)).toBe(json(start));
+    expect(json(redo(undone).present)).toBe(json(history.present));
   });
 });

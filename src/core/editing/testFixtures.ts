@@ -174,6 +174,7 @@ export const editedImage = (base: ImageAnnotations = streetRecord()): EditedImag
   record: base,
   display: NOTHING_HIDDEN,
   status: 'in-progress',
+  decisions: {},
 });
 
 /** A context whose ids count up: new-1, new-2, … */

@@ -58,7 +58,7 @@ export async function newcomerFlow(page: Page, fixture: FixtureFolder): Promise<
   await page.keyboard.press('ArrowRight');
   await page.keyboard.press('Enter');
   await expect(page.locator('[data-page="viewer"] h1')).toHaveText(expectedNames[1]!);
-  await page.keyboard.press('Escape');
+  await page.keyboard.press('Shift+Escape');
 
   // Reload: everything is still there, the report too.
   await page.reload();

@@ -155,13 +155,13 @@ export class ViewerScreen {
 
   async next() {
     const before = await this.canvas.getAttribute('data-drawn');
-    await this.page.keyboard.press('ArrowRight');
+    await this.page.keyboard.press('d');
     await expect(this.canvas).not.toHaveAttribute('data-drawn', before ?? '');
     await this.expectDrawn();
   }
 
   async backToGallery(): Promise<void> {
-    await this.page.keyboard.press('Escape');
+    await this.page.keyboard.press('Shift+Escape');
     await expect(this.page.locator('[data-page="project"]')).toBeVisible();
   }
 }

@@ -76,3 +76,76 @@ export async function storedClassIds(page: Page, projectId: string): Promise<Rec
     );
   }, projectId);
 }
+
+/** Saves `schema` as version 1 of the project's annotation schema, as the schema screen would. */
+export async function seedSchema(page: Page, projectId: string, schema: unknown): Promise<void> {
+  await page.evaluate(
+    async ({ projectId, schema }) => {
+      const db: IDBDatabase = await new Promise((resolve, reject) => {
+        const request = indexedDB.open('labelloop');
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+      await new Promise<void>((resolve, reject) => {
+        const tx = db.transaction(['schemaVersions', 'projects'], 'readwrite');
+        tx.objectStore('schemaVersions').put({
+          projectId,
+          version: 1,
+          schema,
+          createdAt: Date.now(),
+          author: 'seed',
+          message: 'Seeded schema',
+          change: null,
+        });
+        const projects = tx.objectStore('projects');
+        const get = projects.get(projectId);
+        get.onsuccess = () => projects.put({ ...get.result, schemaVersion: 1 });
+        tx.oncomplete = () => resolve();
+        tx.onerror = () => reject(tx.error);
+      });
+      db.close();
+    },
+    { projectId, schema },
+  );
+}
+
+/** The stored annotation record and status of one image, as the app saved them. */
+export async function storedImage(
+  page: Page,
+  imageId: string,
+): Promise<{
+  annotations: {
+    id: string;
+    classId: string;
+    geometry: Record<string, unknown>;
+    attributes: Record<string, unknown>;
+  }[];
+  tags: string[];
+  attributes: Record<string, unknown>;
+  status: string;
+}> {
+  return page.evaluate(async (imageId) => {
+    const db: IDBDatabase = await new Promise((resolve, reject) => {
+      const request = indexedDB.open('labelloop');
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    const read = <T>(store: string): Promise<T> =>
+      new Promise((resolve, reject) => {
+        const request = db.transaction(store).objectStore(store).get(imageId);
+        request.onsuccess = () => resolve(request.result as T);
+        request.onerror = () => reject(request.error);
+      });
+    const record = await read<
+      { annotations: never[]; tags: string[]; attributes: Record<string, unknown> } | undefined
+    >('annotations');
+    const image = await read<{ status: string }>('images');
+    db.close();
+    return {
+      annotations: record?.annotations ?? [],
+      tags: record?.tags ?? [],
+      attributes: record?.attributes ?? {},
+      status: image.status,
+    };
+  }, imageId);
+}

@@ -1,0 +1,151 @@
+/**
+ * The editor's canvas content as react-konva shapes: each is ONE non-listening Konva shape whose sceneFunc
+ * runs a painter of paint.ts on the native context, so 10k annotations cost one node, not 10k.
+ */
+
+import { memo, useCallback, useEffect, useRef } from 'react';
+import { Shape } from 'react-konva';
+import type Konva from 'konva';
+import type { Geometry } from '../../../../src/core/annotations/types';
+import type { Bounds } from '../../../../src/core/geometry/shapes';
+import type { Prediction } from '../../../../src/core/predictions/types';
+import {
+  paintAnnotations,
+  paintBand,
+  paintCrosshair,
+  paintDraft,
+  paintPredictions,
+  paintSelection,
+  visibleBounds,
+  type AnnotationScene,
+  type PredictionOptions,
+} from './paint';
+import type { Draft } from './overlays';
+
+export interface ViewportProps {
+  /** The stage's pan and zoom (screen = image × scale + x); used when the live transform is unavailable. */
+  readonly viewport: { readonly scale: number; readonly x: number; readonly y: number };
+  /** The stage's size in screen px. */
+  readonly view: { readonly width: number; readonly height: number };
+}
+
+/**
+ * The view as the shape sees it now: its live absolute transform (which moves while the stage is dragged,
+ * before any React state catches up) and the stage size, else the props.
+ */
+function liveView(shape: Konva.Shape, { viewport, view }: ViewportProps): { visible: Bounds; scale: number } {
+  const [scale = 0, , , , x = 0, y = 0] = shape.getAbsoluteTransform().getMatrix();
+  const stage = shape.getStage();
+  const live = scale > 0 ? { scale, x, y } : viewport;
+  const size = stage ? { width: stage.width(), height: stage.height() } : view;
+  return { visible: visibleBounds(live, size), scale: live.scale };
+}
+
+/** The latest callback without making it a dependency (an inline arrow must not force a redraw). */
+function useLatest<T>(value: T): { readonly current: T } {
+  const ref = useRef(value);
+  useEffect(() => {
+    ref.current = value;
+  }, [value]);
+  return ref;
+}
+
+/** Static annotations of one image; redrawn when scene, viewport or view change (or the stage moves). */
+export const AnnotationsShape = memo(function AnnotationsShape({
+  scene,
+  viewport,
+  view,
+  onPainted,
+}: ViewportProps & {
+  scene: AnnotationScene;
+  /** After each paint, with how many annotations were drawn (e.g. to set a data-drawn marker). */
+  onPainted?: (count: number) => void;
+}) {
+  const painted = useLatest(onPainted);
+  const sceneFunc = useCallback(
+    (context: Konva.Context, shape: Konva.Shape) => {
+      const count = paintAnnotations(context._context, scene, liveView(shape, { viewport, view }));
+      painted.current?.(count);
+    },
+    [scene, viewport, view, painted],
+  );
+  return <Shape listening={false} perfectDrawEnabled={false} sceneFunc={sceneFunc} />;
+});
+
+/** A run's predictions over the image: dashed outlines with score tags (options as flat props, so memo works). */
+export const PredictionsShape = memo(function PredictionsShape({
+  predictions,
+  colors,
+  threshold,
+  decided,
+  selected,
+  viewport,
+  view,
+  onPainted,
+}: ViewportProps &
+  PredictionOptions & {
+    predictions: readonly Prediction[];
+    colors: ReadonlyMap<string, string>;
+    onPainted?: (count: number) => void;
+  }) {
+  const painted = useLatest(onPainted);
+  const sceneFunc = useCallback(
+    (context: Konva.Context, shape: Konva.Shape) => {
+      const count = paintPredictions(
+        context._context,
+        predictions,
+        colors,
+        liveView(shape, { viewport, view }),
+        { threshold, decided, selected },
+      );
+      painted.current?.(count);
+    },
+    [predictions, colors, threshold, decided, selected, viewport, view, painted],
+  );
+  return <Shape listening={false} perfectDrawEnabled={false} sceneFunc={sceneFunc} />;
+});
+
+export interface InteractiveContent {
+  /** Selected shapes (already moved while dragged) in their class colours. */
+  readonly selection?: readonly { readonly geometry: Geometry; readonly color: string }[];
+  readonly handles?: readonly { readonly x: number; readonly y: number }[];
+  readonly draft?: Draft & { readonly color: string };
+  /** Guide lines through this image point (drawing tools). */
+  readonly crosshair?: { readonly x: number; readonly y: number };
+  /** The rubber band of a drag-select, in image px. */
+  readonly band?: Bounds;
+}
+
+/** Crosshair, selection with handles, the draft and the rubber band in one pass, bottom to top. */
+export const InteractiveShape = memo(function InteractiveShape({
+  content,
+  viewport,
+  view,
+  onPainted,
+}: ViewportProps & { content: InteractiveContent; onPainted?: () => void }) {
+  const painted = useLatest(onPainted);
+  const sceneFunc = useCallback(
+    (context: Konva.Context, shape: Konva.Shape) => {
+      const ctx = context._context;
+      const { visible, scale } = liveView(shape, { viewport, view });
+      const { selection, handles, draft, crosshair, band } = content;
+      if (crosshair) paintCrosshair(ctx, crosshair, visible, scale);
+      if (selection?.length || handles?.length) paintSelection(ctx, selection ?? [], handles ?? [], scale);
+      if (draft) paintDraft(ctx, draft, draft.color, scale);
+      if (band) paintBand(ctx, band, scale);
+      painted.current?.();
+    },
+    [content, viewport, view, painted],
+  );
+  return <Shape listening={false} perfectDrawEnabled={false} sceneFunc={sceneFunc} />;
+});
+
+/**
+ * Brightness and contrast of the image as a CSS filter on the layer's canvas (1 = unchanged): the GPU
+ * compositor applies it, where a Konva filter would re-cache and re-filter a 4K image on every change.
+ */
+export function applyImageAdjust(layer: Konva.Layer, brightness: number, contrast: number): void {
+  const canvas = layer.getNativeCanvasElement();
+  canvas.style.filter =
+    brightness === 1 && contrast === 1 ? '' : `brightness(${brightness}) contrast(${contrast})`;
+}

@@ -1,0 +1,183 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { AnnotationId, ImageAnnotations } from '../../../src/core/annotations/types';
+import { NOTHING_HIDDEN } from '../../../src/core/editing/display';
+import type { EditedImage } from '../../../src/core/editing/edits';
+import { box, record, streetSchema } from '../../../src/core/editing/testFixtures';
+import type { ImageId, ProjectId } from '../../../src/core/ids';
+import type { ImageRecord } from '../../../src/core/images/types';
+import type { SchemaVersionRecord } from '../db/database';
+import { createEditorStore } from './store';
+
+const image = (id: string): ImageRecord =>
+  ({
+    id: id as ImageId,
+    projectId: 'prj-1' as ProjectId,
+    width: 640,
+    height: 480,
+    status: 'new',
+    fileName: `${id}.jpg`,
+  }) as ImageRecord;
+
+const schemaRecord: SchemaVersionRecord = {
+  projectId: 'prj-1' as ProjectId,
+  version: 2,
+  schema: streetSchema,
+  createdAt: 0,
+  author: 'lead',
+  message: '',
+  change: null,
+};
+
+function setup(initial: ImageAnnotations = record([])) {
+  const saved: EditedImage[] = [];
+  let n = 0;
+  const store = createEditorStore({
+    save: async (_image, edited) => {
+      saved.push(edited);
+    },
+    now: () => 5000,
+    newId: () => `a${++n}`,
+  });
+  const open = (id: string, rec: ImageAnnotations = { ...initial, imageId: id as ImageId }) =>
+    store.actions.open({
+      image: image(id),
+      schema: schemaRecord,
+      edited: { record: rec, display: NOTHING_HIDDEN, status: 'new', decisions: {} },
+    });
+  open('img-1');
+  const present = () => store.getState().history!.present;
+  return { store, actions: store.actions, saved, present, open };
+}
+
+describe('editor store', () => {
+  it('draws a box of the active class, selects it and prompts for its required attributes', () => {
+    const { store, actions, present } = setup();
+    actions.pickClass('car');
+    const id = actions.createDrawn(box(10, 10, 50, 40));
+    expect(id).toBe('a1');
+    expect(present().record.annotations.map((a) => [a.classId, a.geometry])).toEqual([
+      ['car', box(10, 10, 50, 40)],
+    ]);
+    expect(store.getState().selection).toEqual(['a1']);
+    expect(store.getState().missing[0]!.attributes.map((a) => a.id)).toEqual(['plate']);
+  });
+
+  it('refuses geometry the class may not have, and says why', () => {
+    const { store, actions, present } = setup();
+    actions.pickClass('road');
+    expect(actions.createDrawn(box(10, 10, 50, 40))).toBeUndefined();
+    expect(present().record.annotations).toHaveLength(0);
+    expect(store.getState().notice?.text).toMatch(/Road may be drawn as polyline, not as box/);
+  });
+
+  it('refuses a shape outside the image', () => {
+    const { store, actions, present } = setup();
+    actions.pickClass('car');
+    expect(actions.createDrawn(box(600, 10, 100, 40))).toBeUndefined();
+    expect(present().record.annotations).toHaveLength(0);
+    expect(store.getState().notice?.text).toMatch(/^Not drawn: /);
+  });
+
+  it('picking a tool the class cannot draw switches to a class that can', () => {
+    const { store, actions } = setup();
+    actions.pickClass('car');
+    actions.setTool('polyline');
+    expect(store.getState()).toMatchObject({ tool: 'polyline', activeClassId: 'road' });
+  });
+
+  it('moves a new image to in progress with its first edit, and undo takes both back', () => {
+    const { actions, present } = setup();
+    actions.pickClass('truck');
+    actions.createDrawn(box(10, 10, 50, 40));
+    expect(present().status).toBe('in-progress');
+    actions.undo();
+    expect(present().status).toBe('new');
+    expect(present().record.annotations).toHaveLength(0);
+    actions.redo();
+    expect(present().record.annotations).toHaveLength(1);
+  });
+
+  it('refuses done while the image has errors and lists them, then accepts once they are fixed', () => {
+    const { store, actions, present } = setup();
+    actions.pickClass('car');
+    actions.createDrawn(box(10, 10, 50, 40));
+    actions.markDone();
+    expect(present().status).toBe('in-progress');
+    expect(store.getState().doneRefusal).toMatch(/^Not done: 1 error to fix/);
+    actions.setAttributes({ plate: 'XY 123' });
+    actions.setImageAttributes({ weather: 'sun' });
+    actions.markDone();
+    expect(store.getState().doneRefusal).toBeNull();
+    expect(present().status).toBe('done');
+    actions.undo();
+    expect(present().status).toBe('in-progress');
+  });
+
+  it('undoes 500 nudges one by one, back to the start', () => {
+    const { store, actions, present } = setup(record([]));
+    actions.pickClass('truck');
+    const id = actions.createDrawn(box(100, 100, 20, 20))!;
+    for (let i = 0; i < 500; i++) actions.move([id], i % 2 === 0 ? 1 : -1, 1);
+    expect(present().record.annotations[0]!.geometry).toMatchObject({ x: 100, y: 600 - 500 + 500 });
+    for (let i = 0; i < 500; i++) actions.undo();
+    expect(present().record.annotations[0]!.geometry).toMatchObject({ x: 100, y: 100 });
+    expect(store.getState().history!.undoStack).toHaveLength(1);
+  });
+
+  it('saves shortly after a change, and flush waits for it', async () => {
+    vi.useFakeTimers();
+    try {
+      const { actions, saved, store } = setup();
+      actions.pickClass('truck');
+      actions.createDrawn(box(10, 10, 50, 40));
+      expect(saved).toHaveLength(0);
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(saved).toHaveLength(1);
+      expect(saved[0]!.record.annotations).toHaveLength(1);
+      expect(store.getState().saveState).toBe('saved');
+      actions.move(['a1' as AnnotationId], 5, 0);
+      await actions.flush();
+      expect(saved).toHaveLength(2);
+      expect(saved[1]!.record.annotations[0]!.geometry).toMatchObject({ x: 15 });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('copies on one image and pastes on another at the same place', () => {
+    const { store, actions, present, open } = setup();
+    actions.pickClass('truck');
+    actions.createDrawn(box(10, 10, 50, 40));
+    actions.copy();
+    open('img-2', { ...record([]), imageId: 'img-2' as ImageId });
+    actions.paste();
+    expect(present().record.imageId).toBe('img-2');
+    expect(present().record.annotations.map((a) => a.geometry)).toEqual([box(10, 10, 50, 40)]);
+    expect(store.getState().selection).toEqual(['a2']);
+  });
+
+  it('changes the class of the selection with a class pick, undoably', () => {
+    const { actions, present } = setup();
+    actions.pickClass('truck');
+    actions.createDrawn(box(10, 10, 50, 40));
+    actions.pickClass('car');
+    expect(present().record.annotations[0]!.classId).toBe('car');
+    actions.undo();
+    expect(present().record.annotations[0]!.classId).toBe('truck');
+  });
+
+  it('hidden and locked annotations cannot be selected or moved', () => {
+    const { store, actions, present } = setup();
+    actions.pickClass('truck');
+    const id = actions.createDrawn(box(10, 10, 50, 40))!;
+    actions.toggleFlag('locked', [id]);
+    actions.select([id]);
+    expect(store.getState().selection).toEqual([]);
+    actions.move([id], 5, 5);
+    expect(present().record.annotations[0]!.geometry).toEqual(box(10, 10, 50, 40));
+    actions.toggleClassFlag('hidden', 'truck');
+    actions.toggleFlag('locked', [id]);
+    actions.select([id]);
+    expect(store.getState().selection).toEqual([]);
+  });
+});

@@ -1,0 +1,653 @@
+/**
+ * The editor's UI state (zustand): the open image's undo history, selection, tool, active class, view
+ * settings and save state. Every label change goes through the core builders (schema checks) and the
+ * history (undo), and is saved to Dexie shortly after, on image switch and when the page hides.
+ */
+
+import { createStore, useStore, type StoreApi } from 'zustand';
+import type { AnnotationId, Geometry } from '../../../src/core/annotations/types';
+import {
+  deleteAnnotations,
+  bringToFront,
+  moveAnnotations,
+  reshapeAnnotations,
+  sendToBack,
+} from '../../../src/core/editing/arrange';
+import type { AttributeInput } from '../../../src/core/editing/attributeValues';
+import {
+  changeClass,
+  copyAnnotations,
+  createAnnotation,
+  duplicateAnnotations,
+  pasteAnnotations,
+  setAttributes,
+  type ClipboardAnnotation,
+} from '../../../src/core/editing/builders';
+import { setDisplayFlag, type DisplayFlag } from '../../../src/core/editing/display';
+import type { Built, CreateContext, MissingAttributes } from '../../../src/core/editing/editContext';
+import { applyEdit, setStatus, type Edit, type EditedImage } from '../../../src/core/editing/edits';
+import {
+  begin,
+  canRedo,
+  canUndo,
+  commit,
+  committedImage,
+  createHistory,
+  isDirty,
+  markSaved,
+  perform,
+  redo,
+  undo,
+  type History,
+} from '../../../src/core/editing/history';
+import { setImageAttributes, toggleTag } from '../../../src/core/editing/imageEdits';
+import type { ToolKind } from '../../../src/core/editing/tools/types';
+import { geometryBounds } from '../../../src/core/geometry/shapes';
+import type { ImageRecord } from '../../../src/core/images/types';
+import {
+  compileSchema,
+  validateAnnotation,
+  validateImage,
+  type CompiledSchema,
+} from '../../../src/core/schema/validate';
+import type { AnnotationSchema, SchemaGeometry } from '../../../src/core/schema/types';
+import type { Violation } from '../../../src/core/schema/violations';
+import { acceptPredictions, rejectPredictions } from '../../../src/core/predictions/accept';
+import type { Prediction, RunId } from '../../../src/core/predictions/types';
+import type { OpenedImage } from './session';
+
+export const AUTHOR = 'local user';
+/** Saves run this long after the last change (IndexedDB writes one record in a few ms). */
+export const SAVE_DELAY_MS = 150;
+export const HISTORY_LIMIT = 1000;
+
+export interface Notice {
+  readonly text: string;
+  readonly tone: 'info' | 'error';
+}
+
+export interface EditorSession {
+  readonly image: ImageRecord;
+  readonly schema: AnnotationSchema | null;
+  readonly schemaVersion: number;
+  readonly compiled: CompiledSchema | null;
+}
+
+export interface ViewSettings {
+  readonly brightness: number;
+  readonly contrast: number;
+  readonly fill: boolean;
+  readonly groundTruth: boolean;
+  /** Run id → shown; runs not listed are shown. */
+  readonly runs: Readonly<Record<string, boolean>>;
+  readonly threshold: number;
+}
+
+export interface EditorState {
+  readonly session: EditorSession | null;
+  readonly history: History | null;
+  readonly selection: readonly AnnotationId[];
+  readonly tool: ToolKind;
+  readonly activeClassId: string | null;
+  readonly hiddenClasses: readonly string[];
+  readonly lockedClasses: readonly string[];
+  readonly view: ViewSettings;
+  readonly notice: Notice | null;
+  /** Why "done" was refused, until the next edit. */
+  readonly doneRefusal: string | null;
+  /** Required attributes still empty on what was just drawn or changed: the attributes panel prompts. */
+  readonly missing: readonly MissingAttributes[];
+  readonly saveState: 'saved' | 'saving' | 'error';
+  readonly clipboard: readonly ClipboardAnnotation[];
+  /** Image the clipboard was copied from, so a paste onto it is offset rather than stacked. */
+  readonly clipboardImage: string | null;
+  readonly cheatSheet: boolean;
+}
+
+export interface EditorDeps {
+  readonly save: (image: ImageRecord, edited: EditedImage) => Promise<void>;
+  readonly now?: () => number;
+  readonly newId?: () => string;
+}
+
+const INITIAL_VIEW: ViewSettings = {
+  brightness: 1,
+  contrast: 1,
+  fill: true,
+  groundTruth: true,
+  runs: {},
+  threshold: 0.5,
+};
+
+const GEOMETRY_NAME: Record<SchemaGeometry, string> = {
+  box: 'a box',
+  'rotated-box': 'a rotated box',
+  polygon: 'a polygon',
+  polyline: 'a polyline',
+  point: 'a point',
+  keypoints: 'keypoints',
+  tag: 'an image tag',
+};
+
+/** Classes that can be drawn (not groups, not tag-only), in schema order: digits 1–9 pick among them. */
+export const drawableClasses = (schema: AnnotationSchema | null) =>
+  (schema?.classes ?? []).filter((c) => c.geometries.some((g) => g !== 'tag'));
+
+/** The errors that keep an image from being done, and every other violation, for the status panel. */
+export function imageViolations(session: EditorSession | null, edited: EditedImage | undefined): Violation[] {
+  if (!session?.compiled || !edited) return [];
+  return validateImage(session.compiled, edited.record, session.image);
+}
+
+export type EditorStore = StoreApi<EditorState> & { actions: EditorActions };
+
+export interface EditorActions {
+  open(opened: OpenedImage): void;
+  /** Saves now; resolves when everything edited so far is in the database. */
+  flush(): Promise<void>;
+  close(): Promise<void>;
+  setTool(tool: ToolKind): void;
+  pickClass(classId: string): void;
+  select(ids: readonly AnnotationId[]): void;
+  selectAll(): void;
+  createDrawn(geometry: Geometry): AnnotationId | undefined;
+  move(ids: readonly AnnotationId[], dx: number, dy: number, nudge?: boolean): void;
+  reshape(shapes: readonly { id: AnnotationId; geometry: Geometry }[]): void;
+  deleteSelection(): void;
+  duplicate(): void;
+  copy(): void;
+  paste(): void;
+  bringToFront(): void;
+  sendToBack(): void;
+  toggleFlag(flag: DisplayFlag, ids?: readonly AnnotationId[]): void;
+  showAll(): void;
+  toggleClassFlag(flag: 'hidden' | 'locked', classId: string): void;
+  setAttributes(input: AttributeInput): void;
+  setImageAttributes(input: AttributeInput): void;
+  toggleTag(classId: string): void;
+  changeClass(classId: string): void;
+  markDone(): void;
+  reopen(): void;
+  undo(): void;
+  redo(): void;
+  /** Several edits as one undo step (accepting predictions adds annotations and records the decision). */
+  performEdits(edits: readonly Edit[], label: string, select?: readonly AnnotationId[]): void;
+  /** Accepts predictions into ground truth as one undo step, with the same schema checks as drawing. */
+  acceptPredictions(runId: RunId, predictions: readonly Prediction[]): void;
+  rejectPredictions(runId: RunId, ids: readonly string[]): void;
+  setView(patch: Partial<ViewSettings>): void;
+  notify(text: string, tone?: Notice['tone']): void;
+  dismissNotice(): void;
+  toggleCheatSheet(open?: boolean): void;
+}
+
+export function createEditorStore(deps: EditorDeps): EditorStore {
+  const now = deps.now ?? Date.now;
+  const newId = deps.newId ?? (() => crypto.randomUUID());
+  const store = createStore<EditorState>(() => ({
+    session: null,
+    history: null,
+    selection: [],
+    tool: 'select',
+    activeClassId: null,
+    hiddenClasses: [],
+    lockedClasses: [],
+    view: INITIAL_VIEW,
+    notice: null,
+    doneRefusal: null,
+    missing: [],
+    saveState: 'saved',
+    clipboard: [],
+    clipboardImage: null,
+    cheatSheet: false,
+  }));
+  const { getState: get, setState: set } = store;
+
+  // ---- saving -------------------------------------------------------------------------------------
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let inFlight: Promise<void> | undefined;
+
+  const scheduleSave = () => {
+    clearTimeout(timer);
+    if (get().saveState !== 'error') set({ saveState: 'saving' });
+    timer = setTimeout(() => void flush(), SAVE_DELAY_MS);
+  };
+
+  async function flush(): Promise<void> {
+    clearTimeout(timer);
+    for (;;) {
+      if (inFlight) {
+        await inFlight;
+        continue;
+      }
+      const { history, session } = get();
+      if (!history || !session || !isDirty(history)) return;
+      const mark = history.seq;
+      const imageId = session.image.id;
+      set({ saveState: 'saving' });
+      let failed = false;
+      inFlight = deps.save(session.image, committedImage(history)).then(
+        () => {
+          const current = get();
+          if (current.history && current.session?.image.id === imageId) {
+            const saved = markSaved(current.history, mark);
+            set({ history: saved, saveState: isDirty(saved) ? 'saving' : 'saved' });
+          }
+        },
+        (error: unknown) => {
+          failed = true;
+          set({
+            saveState: 'error',
+            notice: {
+              tone: 'error',
+              text: `Could not save: ${error instanceof Error ? error.message : String(error)}`,
+            },
+          });
+        },
+      );
+      await inFlight;
+      inFlight = undefined;
+      if (failed) return;
+    }
+  }
+
+  // ---- editing ------------------------------------------------------------------------------------
+  const context = (): CreateContext => ({
+    now: now(),
+    author: AUTHOR,
+    schemaVersion: get().session?.schemaVersion ?? 0,
+    newId,
+  });
+
+  /** The status edit that goes with a label edit: new → in progress, done → in progress if it broke the image. */
+  function statusFollowUp(before: EditedImage, after: EditedImage): Edit | undefined {
+    if (before.status === 'new') return setStatus(after, 'in-progress');
+    if (before.status === 'done') {
+      const errors = imageViolations(get().session, after).some((v) => v.severity === 'error');
+      if (errors) return setStatus(after, 'in-progress');
+    }
+    return undefined;
+  }
+
+  /** Applies edits as one undo step (plus any automatic status change), then schedules a save. */
+  function step(edits: readonly Edit[], options: { label?: string; nudgeKey?: string } = {}): void {
+    const { history } = get();
+    if (!history || edits.length === 0) return;
+    const before = history.present;
+    let next: History;
+    const afterEdits = edits.reduce(applyEdit, before);
+    const follow = edits.some((e) => e.kind === 'set-status')
+      ? undefined
+      : statusFollowUp(before, afterEdits);
+    if (edits.length === 1 && !follow) {
+      next = perform(history, edits[0]!, {
+        label: options.label,
+        coalesce: options.nudgeKey ? { key: options.nudgeKey, at: now() } : undefined,
+      });
+    } else {
+      next = begin(history, options.label);
+      for (const edit of edits) next = perform(next, edit);
+      if (follow) next = perform(next, follow);
+      next = commit(next);
+    }
+    set({ history: next, doneRefusal: null });
+    scheduleSave();
+  }
+
+  function run<T extends object>(built: Built<T>, label?: string): (Built<T> & { ok: true }) | undefined {
+    if (!built.ok) {
+      if (built.code !== 'no-change') set({ notice: { tone: 'error', text: built.reason } });
+      return undefined;
+    }
+    step([built.command], { label });
+    return built;
+  }
+
+  const record = () => get().history?.present.record;
+  const editable = (ids: readonly AnnotationId[]): AnnotationId[] => {
+    const { history, lockedClasses, hiddenClasses } = get();
+    if (!history) return [];
+    const { hidden, locked } = history.present.display;
+    const blocked = new Set<string>([...hidden, ...locked]);
+    const classBlocked = new Set([...lockedClasses, ...hiddenClasses]);
+    const byId = new Map(history.present.record.annotations.map((a) => [a.id, a]));
+    return ids.filter((id) => {
+      const a = byId.get(id);
+      return a !== undefined && !blocked.has(id) && !classBlocked.has(a.classId);
+    });
+  };
+
+  const actions: EditorActions = {
+    open(opened) {
+      clearTimeout(timer);
+      const compiled = opened.schema ? compileSchema(opened.schema.schema) : null;
+      const schema = opened.schema?.schema ?? null;
+      const classes = drawableClasses(schema);
+      const { activeClassId } = get();
+      set({
+        session: { image: opened.image, schema, schemaVersion: opened.schema?.version ?? 0, compiled },
+        history: createHistory(opened.edited, { limit: HISTORY_LIMIT }),
+        selection: [],
+        activeClassId: classes.some((c) => c.id === activeClassId) ? activeClassId : (classes[0]?.id ?? null),
+        doneRefusal: null,
+        missing: [],
+        notice: null,
+        saveState: 'saved',
+      });
+    },
+    flush,
+    async close() {
+      await flush();
+      set({ session: null, history: null, selection: [] });
+    },
+    setTool(tool) {
+      if (tool === 'select') return set({ tool });
+      const { session, activeClassId } = get();
+      const classes = drawableClasses(session?.schema ?? null);
+      const active = classes.find((c) => c.id === activeClassId);
+      if (active?.geometries.includes(tool)) return set({ tool });
+      const other = classes.find((c) => c.geometries.includes(tool));
+      if (!other) {
+        return set({
+          notice: { tone: 'error', text: `No class in this schema may be drawn as ${GEOMETRY_NAME[tool]}` },
+        });
+      }
+      set({ tool, activeClassId: other.id, notice: { tone: 'info', text: `Drawing ${other.name}` } });
+    },
+    pickClass(classId) {
+      const { session, selection, tool } = get();
+      const cls = session?.schema?.classes.find((c) => c.id === classId);
+      if (!cls) return;
+      // With the select tool a class key relabels the selection; with a drawing tool it picks what to draw next.
+      if (selection.length > 0 && tool === 'select') return actions.changeClass(classId);
+      if (!cls.geometries.some((g) => g !== 'tag')) return actions.toggleTag(classId);
+      const keepTool = tool === 'select' || cls.geometries.includes(tool);
+      set({
+        activeClassId: classId,
+        tool: keepTool ? tool : (cls.geometries.find((g) => g !== 'tag') as ToolKind),
+      });
+    },
+    select(ids) {
+      set({ selection: editable(ids), missing: [] });
+    },
+    selectAll() {
+      set({ selection: editable(record()?.annotations.map((a) => a.id) ?? []) });
+    },
+    createDrawn(geometry) {
+      const { session, activeClassId, history } = get();
+      if (!session?.compiled || !history) return undefined;
+      if (!activeClassId) {
+        set({ notice: { tone: 'error', text: 'Pick a class first (number keys or the class list)' } });
+        return undefined;
+      }
+      const built = createAnnotation(
+        session.compiled,
+        history.present.record,
+        { classId: activeClassId, geometry },
+        context(),
+      );
+      if (!built.ok) {
+        if (built.code !== 'no-change') set({ notice: { tone: 'error', text: built.reason } });
+        return undefined;
+      }
+      // Drawing may not make what validation would call an error (too small, too few vertices, outside).
+      const problems = validateAnnotation(session.compiled, built.annotation, {
+        imageId: session.image.id,
+        index: history.present.record.annotations.length,
+        image: session.image,
+      }).filter((v) => v.severity === 'error' && v.code !== 'missing-required-attribute');
+      if (problems.length > 0) {
+        set({ notice: { tone: 'error', text: `Not drawn: ${problems[0]!.message}` } });
+        return undefined;
+      }
+      step([built.command]);
+      const missing =
+        built.missing.length > 0 ? [{ id: built.annotation.id, attributes: built.missing }] : [];
+      set({ selection: [built.annotation.id], missing });
+      return built.annotation.id;
+    },
+    move(ids, dx, dy, nudge = false) {
+      const current = record();
+      const movable = editable(ids);
+      if (!current || movable.length === 0) return;
+      const built = moveAnnotations(current, movable, dx, dy, context());
+      if (!built.ok) return;
+      step([built.command], { nudgeKey: nudge ? `nudge:${[...movable].sort().join(',')}` : undefined });
+    },
+    reshape(shapes) {
+      const { session } = get();
+      const current = record();
+      if (!session?.compiled || !current) return;
+      const allowed = new Set(editable(shapes.map((s) => s.id)));
+      run(
+        reshapeAnnotations(
+          session.compiled,
+          current,
+          shapes.filter((s) => allowed.has(s.id)),
+          context(),
+        ),
+      );
+    },
+    deleteSelection() {
+      const current = record();
+      const ids = editable(get().selection);
+      if (!current || ids.length === 0) return;
+      if (run(deleteAnnotations(current, ids, context()))) set({ selection: [] });
+    },
+    duplicate() {
+      const { session, selection } = get();
+      const current = record();
+      if (!session?.compiled || !current) return;
+      const built = run(
+        duplicateAnnotations(session.compiled, current, editable(selection), context(), { dx: 10, dy: 10 }),
+      );
+      if (built) set({ selection: built.ids });
+    },
+    copy() {
+      const current = record();
+      const { selection, session } = get();
+      if (!current || selection.length === 0) return;
+      const clipboard = copyAnnotations(current, selection);
+      set({
+        clipboard,
+        clipboardImage: session?.image.id ?? null,
+        notice: {
+          tone: 'info',
+          text: `Copied ${clipboard.length} annotation${clipboard.length === 1 ? '' : 's'}`,
+        },
+      });
+    },
+    paste() {
+      const { session, clipboard, clipboardImage } = get();
+      const current = record();
+      if (!session?.compiled || !current || clipboard.length === 0) return;
+      const offset = clipboardImage === session.image.id ? { dx: 10, dy: 10 } : { dx: 0, dy: 0 };
+      const built = pasteAnnotations(session.compiled, current, clipboard, context(), offset);
+      if (!built.ok) {
+        if (built.code !== 'no-change') set({ notice: { tone: 'error', text: built.reason } });
+        return;
+      }
+      step([built.command]);
+      set({
+        selection: built.ids,
+        missing: built.missing,
+        notice:
+          built.skipped.length > 0
+            ? {
+                tone: 'error',
+                text: `Pasted ${built.ids.length}; skipped ${built.skipped.length}: ${built.skipped[0]!.reason}`,
+              }
+            : null,
+      });
+    },
+    bringToFront() {
+      const current = record();
+      if (current) run(bringToFront(current, editable(get().selection), context()));
+    },
+    sendToBack() {
+      const current = record();
+      if (current) run(sendToBack(current, editable(get().selection), context()));
+    },
+    toggleFlag(flag, ids) {
+      const { history, selection } = get();
+      if (!history) return;
+      const targets = ids ?? selection;
+      if (targets.length === 0) return;
+      const on = !targets.every((id) => history.present.display[flag].includes(id));
+      const edit = setDisplayFlag(history.present.display, flag, targets, on);
+      if (!edit) return;
+      const nextSelection = on ? get().selection.filter((id) => !targets.includes(id)) : get().selection;
+      set({ history: perform(history, edit), selection: nextSelection });
+    },
+    showAll() {
+      const { history } = get();
+      if (!history) return;
+      let next = history;
+      for (const flag of ['hidden', 'locked'] as const) {
+        const edit = setDisplayFlag(next.present.display, flag, next.present.display[flag], false);
+        if (edit) next = perform(next, edit);
+      }
+      set({ history: next, hiddenClasses: [], lockedClasses: [] });
+    },
+    toggleClassFlag(flag, classId) {
+      const key = flag === 'hidden' ? 'hiddenClasses' : 'lockedClasses';
+      const list = get()[key];
+      const next = list.includes(classId) ? list.filter((c) => c !== classId) : [...list, classId];
+      const byId = new Map(record()?.annotations.map((a) => [a.id, a.classId]));
+      set({ [key]: next, selection: get().selection.filter((id) => !next.includes(byId.get(id) ?? '')) });
+    },
+    setAttributes(input) {
+      const { session, selection } = get();
+      const current = record();
+      if (!session?.compiled || !current || selection.length === 0) return;
+      const built = run(setAttributes(session.compiled, current, selection, input, context()));
+      if (built) set({ missing: built.missing });
+    },
+    setImageAttributes(input) {
+      const { session } = get();
+      const current = record();
+      if (session?.compiled && current) run(setImageAttributes(session.compiled, current, input, context()));
+    },
+    toggleTag(classId) {
+      const { session } = get();
+      const current = record();
+      if (!session?.compiled || !current) return;
+      run(toggleTag(session.compiled, current, classId, !current.tags.includes(classId), context()));
+    },
+    changeClass(classId) {
+      const { session, selection } = get();
+      const current = record();
+      if (!session?.compiled || !current) return;
+      const ids = editable(selection);
+      if (ids.length === 0) return;
+      const built = run(changeClass(session.compiled, current, ids, classId, context()));
+      if (built) set({ missing: built.missing, activeClassId: classId });
+    },
+    markDone() {
+      const { history, session } = get();
+      if (!history || !session) return;
+      const errors = imageViolations(session, history.present).filter((v) => v.severity === 'error');
+      if (errors.length > 0) {
+        set({
+          doneRefusal: `Not done: ${errors.length} error${errors.length === 1 ? '' : 's'} to fix first (listed below; click one to select it).`,
+        });
+        return;
+      }
+      const edit = setStatus(history.present, 'done');
+      if (edit) step([edit], { label: 'Mark done' });
+    },
+    reopen() {
+      const { history } = get();
+      const edit = history && setStatus(history.present, 'in-progress');
+      if (edit) step([edit], { label: 'Reopen' });
+    },
+    undo() {
+      const { history } = get();
+      if (!history || !canUndo(history)) return;
+      const next = undo(history);
+      set({ history: next, selection: keepExisting(next, get().selection), doneRefusal: null, missing: [] });
+      scheduleSave();
+    },
+    redo() {
+      const { history } = get();
+      if (!history || !canRedo(history)) return;
+      const next = redo(history);
+      set({ history: next, selection: keepExisting(next, get().selection), doneRefusal: null });
+      scheduleSave();
+    },
+    performEdits(edits, label, select) {
+      step(edits, { label });
+      if (select) set({ selection: select });
+    },
+    acceptPredictions(runId, predictions) {
+      const { session, history } = get();
+      if (!session?.compiled || !history) return;
+      const result = acceptPredictions(
+        session.compiled,
+        history.present,
+        runId,
+        predictions,
+        context(),
+        session.image,
+      );
+      if (!result.ok) {
+        set({ notice: { tone: 'error', text: result.reason } });
+        return;
+      }
+      step(result.edits);
+      const skipped = result.skipped.filter((s) => s.reason !== 'already accepted');
+      set({
+        selection: result.annotationIds,
+        missing: result.missing,
+        notice: {
+          tone: skipped.length > 0 ? 'error' : 'info',
+          text:
+            `Accepted ${result.accepted} prediction${result.accepted === 1 ? '' : 's'}` +
+            (skipped.length > 0 ? `; skipped ${skipped.length}: ${skipped[0]!.reason}` : ''),
+        },
+      });
+    },
+    rejectPredictions(runId, ids) {
+      const { history } = get();
+      const edit = history && rejectPredictions(history.present, runId, ids);
+      if (edit) step([edit]);
+    },
+    setView(patch) {
+      set({ view: { ...get().view, ...patch } });
+    },
+    notify(text, tone = 'info') {
+      set({ notice: { text, tone } });
+    },
+    dismissNotice() {
+      set({ notice: null });
+    },
+    toggleCheatSheet(open) {
+      set({ cheatSheet: open ?? !get().cheatSheet });
+    },
+  };
+
+  return Object.assign(store, { actions });
+}
+
+function keepExisting(history: History, selection: readonly AnnotationId[]): AnnotationId[] {
+  const ids = new Set(history.present.record.annotations.map((a) => a.id));
+  return selection.filter((id) => ids.has(id));
+}
+
+/** Bounds of the selection in image pixels, for "zoom to selection". */
+export function selectionBounds(state: EditorState) {
+  const ids = new Set(state.selection);
+  const shapes = state.history?.present.record.annotations.filter((a) => ids.has(a.id)) ?? [];
+  if (shapes.length === 0) return undefined;
+  return shapes
+    .map((a) => geometryBounds(a.geometry))
+    .reduce((acc, b) => ({
+      minX: Math.min(acc.minX, b.minX),
+      minY: Math.min(acc.minY, b.minY),
+      maxX: Math.max(acc.maxX, b.maxX),
+      maxY: Math.max(acc.maxY, b.maxY),
+    }));
+}
+
+export const useEditorState = <T>(store: EditorStore, selector: (state: EditorState) => T): T =>
+  useStore(store, selector);

@@ -1,0 +1,182 @@
+/**
+ * The labeling canvas end to end: draw every geometry, edit vertices, change class by hotkey, fill required
+ * attributes, undo/redo, mark done (refused, then accepted), reload and a killed renderer lose nothing.
+ */
+
+import { expect, test, type Page } from '@playwright/test';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { picture } from '../fixtures/imageFolder';
+import { EditorScreen } from './pages/editor';
+import { ProjectsScreen, screenshot } from './pages/screens';
+import { startBrowserMode, type RunningApp } from './support/browserMode';
+import { seedSchema } from './support/seed';
+
+const option = (id: string, hotkey?: string) => ({ id, label: id, ...(hotkey ? { hotkey } : {}) });
+
+/** A schema with every geometry: cars (box, rotated box, polygon) need a plate; people have a 3-point skeleton. */
+export const STREET_SCHEMA = {
+  format: 'labelloop.annotation-schema/1',
+  name: 'Street',
+  classes: [
+    {
+      id: 'car',
+      name: 'Car',
+      color: '#ff4d4d',
+      geometries: ['box', 'rotated-box', 'polygon'],
+      attributes: [
+        {
+          id: 'occlusion',
+          name: 'Occlusion',
+          type: 'single-choice',
+          required: true,
+          options: [option('none', 'q'), option('partial', 'w'), option('heavy', 'e')],
+          default: 'none',
+        },
+        { id: 'plate', name: 'Plate', type: 'text', required: true },
+      ],
+      constraints: { minBoxWidth: 4, minBoxHeight: 4 },
+    },
+    {
+      id: 'person',
+      name: 'Person',
+      color: '#4dabff',
+      geometries: ['keypoints', 'box'],
+      skeleton: {
+        keypoints: ['head', 'left_hand', 'right_hand'],
+        edges: [
+          ['head', 'left_hand'],
+          ['head', 'right_hand'],
+        ],
+        flipPairs: [['left_hand', 'right_hand']],
+      },
+      attributes: [],
+    },
+    { id: 'lane', name: 'Lane', color: '#ffd84d', geometries: ['polyline'], attributes: [] },
+    { id: 'sign', name: 'Sign', color: '#4dff88', geometries: ['point'], attributes: [] },
+    { id: 'night', name: 'Night', color: '#9b7bff', geometries: ['tag'], attributes: [] },
+  ],
+  imageAttributes: [],
+  tagging: { requireAtLeastOne: false, multiLabel: true },
+};
+
+let app: RunningApp;
+let dir: string;
+
+test.beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'labelloop-e2e-editor-'));
+  await mkdir(dir, { recursive: true });
+  for (const [i, name] of ['street-1.jpg', 'street-2.jpg', 'street-3.jpg'].entries())
+    await writeFile(join(dir, name), await (await picture(640, 480, i + 1)).jpeg({ quality: 85 }).toBuffer());
+  app = await startBrowserMode();
+});
+
+test.afterAll(async () => {
+  await app?.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function projectWithSchema(page: Page, name: string) {
+  await page.goto(app.url);
+  const project = await new ProjectsScreen(page).create(name);
+  await project.importFolder(dir);
+  await project.waitForImportToFinish();
+  const projectId = /#\/projects\/([^/]+)/.exec(page.url())![1]!;
+  await seedSchema(page, projectId, STREET_SCHEMA);
+  await page.reload();
+  await project.expectImageCount(3);
+  return { project, projectId };
+}
+
+test('an annotator draws every geometry, edits, undoes, marks done and loses nothing', async ({ page }) => {
+  const { project } = await projectWithSchema(page, 'Labeling');
+  await project.gallery.locator('[data-file="street-1.jpg"]').dblclick();
+  const editor = new EditorScreen(page);
+  await editor.expectDrawn();
+
+  // Box: class 1 (Car), tool B, drag.
+  await page.keyboard.press('1');
+  await page.keyboard.press('b');
+  await editor.drag({ x: 40, y: 50 }, { x: 200, y: 150 });
+  await editor.expectCount(1);
+  let saved = await editor.stored();
+  expect(saved.annotations[0]).toMatchObject({ classId: 'car', attributes: { occlusion: 'none' } });
+  const drawn = saved.annotations[0]!.geometry as { x: number; y: number; width: number; height: number };
+  expect(drawn.x).toBeCloseTo(40, 0);
+  expect(drawn.y).toBeCloseTo(50, 0);
+  expect(drawn.width).toBeCloseTo(160, 0);
+  expect(drawn.height).toBeCloseTo(100, 0);
+  expect(saved.status).toBe('in-progress');
+
+  // The new car prompts for its required plate; fill it in the attributes panel.
+  const plate = page.getByRole('textbox', { name: 'Plate' });
+  await expect(page.locator('[data-attribute="plate"]')).toHaveAttribute('data-missing', 'true');
+  await plate.fill('B-LL 42');
+  await plate.press('Enter');
+  // A choice attribute by its hotkey (W = partial) once focus is back on the canvas.
+  await editor.canvas.focus();
+  await page.keyboard.press('w');
+  saved = await editor.stored();
+  expect(saved.annotations[0]!.attributes).toEqual({ occlusion: 'partial', plate: 'B-LL 42' });
+
+  // Polygon: tool P keeps Car; click four vertices, close on the first.
+  await page.keyboard.press('p');
+  await editor.clickPoints([
+    { x: 300, y: 60 },
+    { x: 420, y: 70 },
+    { x: 430, y: 180 },
+    { x: 310, y: 170 },
+    { x: 300, y: 60 },
+  ]);
+  await editor.expectCount(2);
+
+  // Rotated box: two corners then the height.
+  await page.keyboard.press('r');
+  await editor.clickPoints([
+    { x: 460, y: 300 },
+    { x: 560, y: 260 },
+    { x: 580, y: 310 },
+  ]);
+  await editor.expectCount(3);
+
+  // Polyline: class 3 (Lane) switches to the polyline tool; Enter finishes.
+  await page.keyboard.press('3');
+  await expect(page.locator('.editor-canvas')).toHaveAttribute('data-tool', 'polyline');
+  await editor.clickPoints([
+    { x: 20, y: 460 },
+    { x: 300, y: 380 },
+    { x: 620, y: 360 },
+  ]);
+  await page.keyboard.press('Enter');
+  await editor.expectCount(4);
+
+  // Point: class 4 (Sign).
+  await page.keyboard.press('4');
+  await editor.click({ x: 600, y: 40 });
+  await editor.expectCount(5);
+
+  // Keypoints: class 2 (Person) follows the skeleton: head visible, left hand occluded, right hand absent.
+  await page.keyboard.press('2');
+  await expect(page.locator('.editor-canvas')).toHaveAttribute('data-tool', 'keypoints');
+  await editor.click({ x: 120, y: 260 });
+  await page.waitForTimeout(450);
+  await editor.click({ x: 90, y: 320 }, ['Alt']);
+  await page.keyboard.press('x');
+  await editor.expectCount(6);
+
+  saved = await editor.stored();
+  expect(saved.annotations.map((a) => [a.classId, a.geometry.kind])).toEqual([
+    ['car', 'box'],
+    ['car', 'polygon'],
+    ['car', 'rotated-box'],
+    ['lane', 'polyline'],
+    ['sign', 'point'],
+    ['person', 'keypoints'],
+  ]);
+  const polygon = saved.annotations[1]!.geometry as { points: { x: number; y: number }[] };
+  expect(polygon.points).toHaveLength(4);
+  const keypoints = saved.annotations[5]!.geometry as { points: { visibility: number }[] };
+  expect(keypoints.points.map((p) => p.visibility)).toEqual([2, 1, 0]);
+  await screenshot(page, '20-editor-every-geometry');
+});
