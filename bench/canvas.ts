@@ -25,6 +25,11 @@ import { openNewProject, printMetric } from './support/appInChromium';
 
 const QUICK = process.argv.includes('--quick');
 const DIAGNOSE = process.argv.includes('--diagnose');
+/** `--gestures=zoom` runs only those frame measurements; `--no-open` skips open and next. */
+const GESTURES = (process.argv.find((a) => a.startsWith('--gestures='))?.slice(11) ?? 'pan,zoom,drag').split(
+  ',',
+);
+const OPEN = !process.argv.includes('--no-open');
 const BOXES = QUICK ? 2_000 : 10_000;
 const FRAMES = QUICK ? 60 : 240;
 const WARMUP_FRAMES = QUICK ? 15 : 40;
@@ -69,7 +74,13 @@ async function photo(seed: number): Promise<Buffer> {
     .raw()
     .toBuffer();
   const grain = await sharp({
-    create: { width: WIDTH, height: HEIGHT, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 18 } },
+    create: {
+      width: WIDTH,
+      height: HEIGHT,
+      channels: 3,
+      background: '#808080',
+      noise: { type: 'gaussian', mean: 128, sigma: 18 },
+    },
   })
     .raw()
     .toBuffer();
@@ -214,6 +225,8 @@ interface FrameRun {
   layerDraws: number[];
   /** Mean ms per frame spent dispatching the synthetic input (React's event handlers run inside). */
   dispatchMs: number;
+  /** Diagnose only: the longest frames, with the layer time spent since the frame before and the viewport. */
+  longest: { interval: number; layers: number[]; viewport: string }[];
 }
 
 /**
@@ -254,7 +267,10 @@ async function frames(
       const at = (i: number) => {
         const t = i / frameCount;
         const angle = t * Math.PI * 4;
-        return { x: start.x + 150 * t + 120 * Math.sin(angle), y: start.y + 80 * t + 120 * (1 - Math.cos(angle)) / 2 };
+        return {
+          x: start.x + 150 * t + 120 * Math.sin(angle),
+          y: start.y + 80 * t + (120 * (1 - Math.cos(angle))) / 2,
+        };
       };
 
       // Per-layer drawScene timing (forcing the raster of the layer's canvas inside the timed span).
@@ -288,6 +304,8 @@ async function frames(
 
       if (gesture !== 'zoom') pointer('pointerdown', start.x, start.y, button, buttons);
       const intervals: number[] = [];
+      const perFrame: { interval: number; layers: number[]; viewport: string }[] = [];
+      let layerMark = layerMs.slice();
       let dispatchMs = 0;
       let viewportChanges = 0;
       const firstViewport = el.getAttribute('data-viewport') ?? '';
@@ -296,9 +314,19 @@ async function frames(
         let last: number | undefined;
         let i = 0;
         const step = (now: number) => {
-          if (last !== undefined) intervals.push(now - last);
-          last = now;
           const viewport = el.getAttribute('data-viewport') ?? '';
+          if (last !== undefined) {
+            intervals.push(now - last);
+            if (diagnose) {
+              perFrame.push({
+                interval: now - last,
+                layers: layerMs.map((m, k) => m - layerMark[k]!),
+                viewport,
+              });
+              layerMark = layerMs.slice();
+            }
+          }
+          last = now;
           if (viewport !== lastViewport) viewportChanges++;
           lastViewport = viewport;
           i++;
@@ -308,7 +336,14 @@ async function frames(
             // Zoom in for 40 frames, out for 40, and so on: about 3× in and back at 0.97 per notch.
             const deltaY = Math.floor(i / 40) % 2 === 0 ? -20 : 20;
             el.dispatchEvent(
-              new WheelEvent('wheel', { bubbles: true, cancelable: true, clientX: cx, clientY: cy, deltaY, deltaMode: 0 }),
+              new WheelEvent('wheel', {
+                bubbles: true,
+                cancelable: true,
+                clientX: cx,
+                clientY: cy,
+                deltaY,
+                deltaMode: 0,
+              }),
             );
           } else {
             const p = at(i);
@@ -333,6 +368,7 @@ async function frames(
         layerMs: layerMs.map((ms) => ms / n),
         layerDraws,
         dispatchMs: dispatchMs / n,
+        longest: perFrame.sort((a, b) => b.interval - a.interval).slice(0, 8),
       };
     },
     { gesture, frameCount, target: options.target, diagnose: options.diagnose ?? false },
@@ -371,7 +407,12 @@ async function timeToDrawn(page: Page, imageId: string, trigger: 'hash' | 'key',
           observer.disconnect();
           requestAnimationFrame(() => resolve({ drawn: drawn - t0, frame: performance.now() - t0 }));
         });
-        observer.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-drawn'] });
+        observer.observe(document.body, {
+          subtree: true,
+          childList: true,
+          attributes: true,
+          attributeFilter: ['data-drawn'],
+        });
         if (trigger === 'hash') {
           t0 = performance.now();
           window.location.hash = hash!;
@@ -381,7 +422,9 @@ async function timeToDrawn(page: Page, imageId: string, trigger: 'hash' | 'key',
     { imageId, trigger, hash },
   );
   if (trigger === 'key') await page.keyboard.press('d');
-  return page.evaluate(() => (window as unknown as { __bench: Promise<{ drawn: number; frame: number }> }).__bench);
+  return page.evaluate(
+    () => (window as unknown as { __bench: Promise<{ drawn: number; frame: number }> }).__bench,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -428,7 +471,7 @@ try {
   await canvas.focus();
   await page.keyboard.press('v');
   const results: Record<string, FrameRun> = {};
-  for (const gesture of ['pan', 'zoom'] as const) {
+  for (const gesture of (['pan', 'zoom'] as const).filter((g) => GESTURES.includes(g))) {
     await page.keyboard.press('f');
     await page.waitForTimeout(200);
     await frames(page, gesture, WARMUP_FRAMES, {});
@@ -438,37 +481,41 @@ try {
     results[gesture] = await frames(page, gesture, FRAMES, { diagnose: DIAGNOSE });
   }
 
-  // Drag: fit, click the target box to select it, then drag it (warm-up drags are undone).
-  await page.keyboard.press('f');
-  await page.waitForTimeout(200);
-  const targetScreen = async () => {
-    const [x, y, scale] = ((await canvas.getAttribute('data-viewport')) ?? '0,0,1').split(',').map(Number);
-    const box = (await canvas.boundingBox())!;
-    return {
-      x: box.x + x! + (TARGET.x + TARGET.width / 2) * scale!,
-      y: box.y + y! + (TARGET.y + TARGET.height / 2) * scale!,
-      scale: scale!,
+  if (GESTURES.includes('drag')) {
+    // Drag: fit, click the target box to select it, then drag it (warm-up drags are undone).
+    await page.keyboard.press('f');
+    await page.waitForTimeout(200);
+    const targetScreen = async () => {
+      const [x, y, scale] = ((await canvas.getAttribute('data-viewport')) ?? '0,0,1').split(',').map(Number);
+      const box = (await canvas.boundingBox())!;
+      return {
+        x: box.x + x! + (TARGET.x + TARGET.width / 2) * scale!,
+        y: box.y + y! + (TARGET.y + TARGET.height / 2) * scale!,
+        scale: scale!,
+      };
     };
-  };
-  const target = await targetScreen();
-  await page.mouse.click(target.x, target.y);
-  await page.waitForTimeout(300);
-  const targetId = `${bigId}-a${BOXES - 1}`;
-  await frames(page, 'drag', WARMUP_FRAMES, { target });
-  await page.getByTestId('save-state').and(page.locator('[data-state="saved"]')).waitFor();
-  await page.keyboard.press('Control+z');
-  await page.waitForTimeout(500);
-  await page.getByTestId('save-state').and(page.locator('[data-state="saved"]')).waitFor();
-  const before = await storedBox(page, bigId, targetId);
-  note(`drag: load average ${load()}`);
-  results.drag = await frames(page, 'drag', FRAMES, { target, diagnose: DIAGNOSE });
-  await page.waitForTimeout(500);
-  await page.getByTestId('save-state').and(page.locator('[data-state="saved"]')).waitFor();
-  const after = await storedBox(page, bigId, targetId);
-  note(
-    `drag moved box ${targetId} from ${JSON.stringify(before)} to ${JSON.stringify(after)} ` +
-      `(expected +${(150 / target.scale).toFixed(1)}, +${(80 / target.scale).toFixed(1)} image px)`,
-  );
+    const target = await targetScreen();
+    await page.mouse.click(target.x, target.y);
+    await page.waitForTimeout(300);
+    const targetId = `${bigId}-a${BOXES - 1}`;
+    await frames(page, 'drag', WARMUP_FRAMES, { target });
+    await page.getByTestId('save-state').and(page.locator('[data-state="saved"]')).waitFor();
+    await page.keyboard.press('Control+z');
+    await page.waitForTimeout(500);
+    await page.getByTestId('save-state').and(page.locator('[data-state="saved"]')).waitFor();
+    const before = await storedBox(page, bigId, targetId);
+    note(`drag: load average ${load()}`);
+    results.drag = await frames(page, 'drag', FRAMES, { target, diagnose: DIAGNOSE });
+    await page.waitForTimeout(500);
+    await page.getByTestId('save-state').and(page.locator('[data-state="saved"]')).waitFor();
+    const after = await storedBox(page, bigId, targetId);
+    if (!after || !before || Math.abs(after.x - before.x - 150 / target.scale) > 2)
+      note('WARNING: the dragged box did not end where the drag ended');
+    note(
+      `drag moved box ${targetId} from ${JSON.stringify(before)} to ${JSON.stringify(after)} ` +
+        `(expected +${(150 / target.scale).toFixed(1)}, +${(80 / target.scale).toFixed(1)} image px)`,
+    );
+  }
 
   for (const [gesture, run] of Object.entries(results)) {
     const p50 = percentile(run.intervals, 0.5);
@@ -481,54 +528,64 @@ try {
           ? `; layer drawScene ms/frame ${run.layerMs.map((m) => m.toFixed(2)).join(' / ')} (draws ${run.layerDraws.join(' / ')})`
           : ''),
     );
+    for (const f of run.longest)
+      note(
+        `  long frame ${f.interval.toFixed(1)} ms: layers ${f.layers.map((m) => m.toFixed(1)).join(' / ')} ms at ${f.viewport}`,
+      );
     printMetric(`canvas.${gesture}.p50_ms`, p50, 'ms', FRAME_60);
     if (gesture !== 'drag') printMetric(`canvas.${gesture}.p95_ms`, p95, 'ms', FRAME_30);
     else printMetric(`canvas.${gesture}.p95_ms`, p95, 'ms', FRAME_30);
   }
-  if (!after || !before || Math.abs(after.x - before.x - 150 / target.scale) > 2)
-    note('WARNING: the dragged box did not end where the drag ended');
 
-  // ---- open (from the gallery, not prefetched) and next (prefetched), 1,000 annotations each -----------
-  const opens: { drawn: number; frame: number }[] = [];
-  const nexts: { drawn: number; frame: number }[] = [];
-  note(`open/next: load average ${load()}`);
-  for (let round = -1; round < OPEN_ROUNDS; round++) {
-    // Round −1 is a warm-up (its first image is the big image's neighbour, so it was prefetched).
-    const first = (round + 1) * 3;
-    const a = ids[openNames[first]!]!;
-    const b = ids[openNames[first + 1]!]!;
-    await page.evaluate((hash) => (window.location.hash = hash), `#/projects/${projectId}`);
-    await page.locator('[data-page="project"]').waitFor();
-    await page.waitForTimeout(300);
-    const open = await timeToDrawn(page, a, 'hash', `#/projects/${projectId}/images/${a}`);
-    await expect(page.locator('.viewer-canvas')).toHaveAttribute('data-annotation-count', String(OPEN_BOXES));
-    // Let the prefetch of the next image finish: wait for its request, then for its decode.
-    const nextName = openNames[first + 1]!;
-    await page
-      .waitForFunction(
-        (name) => performance.getEntriesByType('resource').some((e) => e.name.includes(name)),
-        nextName,
-        { timeout: 20_000 },
-      )
-      .catch(() => note(`prefetch request for ${nextName} not seen`));
-    await page.waitForTimeout(1000);
-    await page.locator('.editor-canvas').focus();
-    const next = await timeToDrawn(page, b, 'key');
-    await expect(page.locator('.viewer-canvas')).toHaveAttribute('data-annotation-count', String(OPEN_BOXES));
-    if (round >= 0) {
-      opens.push(open);
-      nexts.push(next);
+  if (OPEN) {
+    // ---- open (from the gallery, not prefetched) and next (prefetched), 1,000 annotations each -----------
+    const opens: { drawn: number; frame: number }[] = [];
+    const nexts: { drawn: number; frame: number }[] = [];
+    note(`open/next: load average ${load()}`);
+    for (let round = -1; round < OPEN_ROUNDS; round++) {
+      // Round −1 is a warm-up (its first image is the big image's neighbour, so it was prefetched).
+      const first = (round + 1) * 3;
+      const a = ids[openNames[first]!]!;
+      const b = ids[openNames[first + 1]!]!;
+      await page.evaluate((hash) => (window.location.hash = hash), `#/projects/${projectId}`);
+      await page.locator('[data-page="project"]').waitFor();
+      await page.waitForTimeout(300);
+      const open = await timeToDrawn(page, a, 'hash', `#/projects/${projectId}/images/${a}`);
+      await expect(page.locator('.viewer-canvas')).toHaveAttribute(
+        'data-annotation-count',
+        String(OPEN_BOXES),
+      );
+      // Let the prefetch of the next image finish: wait for its request, then for its decode.
+      const nextName = openNames[first + 1]!;
+      await page
+        .waitForFunction(
+          (name) => performance.getEntriesByType('resource').some((e) => e.name.includes(name)),
+          nextName,
+          { timeout: 20_000 },
+        )
+        .catch(() => note(`prefetch request for ${nextName} not seen`));
+      await page.waitForTimeout(1000);
+      await page.locator('.editor-canvas').focus();
+      const next = await timeToDrawn(page, b, 'key');
+      await expect(page.locator('.viewer-canvas')).toHaveAttribute(
+        'data-annotation-count',
+        String(OPEN_BOXES),
+      );
+      if (round >= 0) {
+        opens.push(open);
+        nexts.push(next);
+      }
+      note(
+        `round ${round}: open ${open.drawn.toFixed(0)} ms (${open.frame.toFixed(0)} with next frame), ` +
+          `next ${next.drawn.toFixed(0)} ms (${next.frame.toFixed(0)})`,
+      );
+      await page.waitForTimeout(500);
     }
-    note(
-      `round ${round}: open ${open.drawn.toFixed(0)} ms (${open.frame.toFixed(0)} with next frame), ` +
-        `next ${next.drawn.toFixed(0)} ms (${next.frame.toFixed(0)})`,
-    );
-    await page.waitForTimeout(500);
+    printMetric('canvas.open_1000.ms', median(opens.map((o) => o.drawn)), 'ms', 300);
+    printMetric('canvas.open_1000_frame.ms', median(opens.map((o) => o.frame)), 'ms', 300);
+    printMetric('canvas.next_image.ms', median(nexts.map((o) => o.drawn)), 'ms', 150);
+    printMetric('canvas.next_image_frame.ms', median(nexts.map((o) => o.frame)), 'ms', 150);
   }
-  printMetric('canvas.open_1000.ms', median(opens.map((o) => o.drawn)), 'ms', 300);
-  printMetric('canvas.open_1000_frame.ms', median(opens.map((o) => o.frame)), 'ms', 300);
-  printMetric('canvas.next_image.ms', median(nexts.map((o) => o.drawn)), 'ms', 150);
-  printMetric('canvas.next_image_frame.ms', median(nexts.map((o) => o.frame)), 'ms', 150);
   note(`load average at end: ${load()}`);
   if (errors.length > 0) note(`page errors: ${errors.join(' | ')}`);
 } finally {

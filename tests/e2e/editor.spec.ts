@@ -112,13 +112,31 @@ test('an annotator draws every geometry, edits, undoes, marks done and loses not
   // The new car prompts for its required plate; fill it in the attributes panel.
   const plate = page.getByRole('textbox', { name: 'Plate' });
   await expect(page.locator('[data-attribute="plate"]')).toHaveAttribute('data-missing', 'true');
-  await plate.fill('B-LL 42');
+  // Typing into a field never triggers shortcuts (B, L and digits are tool and class keys).
+  await plate.pressSequentially('B-LL 42');
   await plate.press('Enter');
+  await expect(editor.canvas).toHaveAttribute('data-tool', 'box');
   // A choice attribute by its hotkey (W = partial) once focus is back on the canvas.
   await editor.canvas.focus();
   await page.keyboard.press('w');
   saved = await editor.stored();
   expect(saved.annotations[0]!.attributes).toEqual({ occlusion: 'partial', plate: 'B-LL 42' });
+
+  // The cheat sheet lists every shortcut, the schema's class and option keys too.
+  await page.keyboard.press('?');
+  const sheet = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+  await expect(sheet).toContainText('Undo');
+  await expect(sheet).toContainText('Person');
+  await screenshot(page, '25-editor-cheat-sheet');
+  await page.keyboard.press('Escape');
+  await expect(sheet).toHaveCount(0);
+
+  // Brightness and contrast for dark images, from the keyboard.
+  await page.keyboard.press('Alt+]');
+  await page.keyboard.press('Alt+]');
+  await expect(page.getByLabel('Brightness')).toHaveValue('1.2');
+  await page.keyboard.press('Alt+0');
+  await expect(page.getByLabel('Brightness')).toHaveValue('1');
 
   // Polygon: tool P keeps Car; click four vertices, close on the first.
   await page.keyboard.press('p');
@@ -286,4 +304,88 @@ test('an annotator draws every geometry, edits, undoes, marks done and loses not
   const afterCrash = await again.stored();
   expect(afterCrash.annotations[4]!.geometry).toEqual({ kind: 'point', x: sign.x + 3, y: sign.y });
   expect(afterCrash.annotations).toHaveLength(6);
+});
+
+/** COCO results for street-1.jpg, with class names as category ids (matched to schema classes by name). */
+function detections(run: 'a' | 'b') {
+  const shift = run === 'a' ? 0 : 12;
+  return [
+    { image_id: 'street-1.jpg', category_id: 'Car', bbox: [40 + shift, 60, 150, 90], score: 0.92 },
+    { image_id: 'street-1.jpg', category_id: 'Car', bbox: [320 + shift, 220, 120, 80], score: 0.81 },
+    { image_id: 'street-1.jpg', category_id: 'Person', bbox: [480, 60, 60, 140], score: 0.64 },
+    { image_id: 'street-1.jpg', category_id: 'Car', bbox: [600, 400, 2, 2], score: 0.41 },
+    { image_id: 'street-1.jpg', category_id: 'Car', bbox: [100, 300, 80, 60], score: 0.35 },
+    {
+      image_id: 'street-1.jpg',
+      category_id: 'bicycle',
+      bbox: [200, 200, 50, 50],
+      score: run === 'a' ? 0.2 : 0.9,
+    },
+  ];
+}
+
+test('predictions are reviewed: threshold, accept, reject, accept all (schema-checked), undo, compare', async ({
+  page,
+}) => {
+  await projectWithSchema(page, 'Pre-labels');
+  const project = new ProjectsScreen(page);
+  void project;
+  await page.locator('[data-file="street-1.jpg"]').dblclick();
+  const editor = new EditorScreen(page);
+  await editor.expectDrawn();
+  const panel = page.getByRole('region', { name: 'Predictions' });
+
+  for (const run of ['a', 'b'] as const) {
+    const file = join(dir, `detector-${run}.json`);
+    await writeFile(file, JSON.stringify(detections(run)));
+    await panel.getByLabel('Import predictions (COCO results)').setInputFiles(file);
+    await expect(page.getByTestId('editor-notice')).toContainText(
+      `Imported 6 predictions on 1 image from detector-${run}.json`,
+    );
+  }
+  // Only run A is shown, so its rows are the ones at or above the 0.50 threshold.
+  await panel.getByRole('checkbox', { name: 'detector-b.json' }).uncheck();
+  const runA = panel.getByRole('region', { name: 'detector-a.json' });
+  await expect(runA.getByTestId('prediction-row')).toHaveCount(3);
+
+  // Lower the threshold to 0.30 with the keyboard: two more rows.
+  const slider = panel.getByLabel('Confidence threshold');
+  await slider.focus();
+  for (let i = 0; i < 20; i++) await page.keyboard.press('ArrowLeft');
+  await expect(panel.getByTestId('threshold-value')).toHaveText('0.30');
+  await expect(runA.getByTestId('prediction-row')).toHaveCount(5);
+  await screenshot(page, '23-editor-predictions');
+
+  // Accept the best car, reject the person.
+  await runA.getByRole('button', { name: /^Accept Car 0\.92/ }).click();
+  await editor.expectCount(1);
+  await runA.getByRole('button', { name: /^Reject Person 0\.64/ }).click();
+  await expect(runA.getByTestId('prediction-row')).toHaveCount(3);
+
+  // Accept all ≥ 0.30: the 2 px box breaks the schema's minimum size and stays a prediction.
+  await runA.getByRole('button', { name: /Accept all/ }).click();
+  await expect(page.getByTestId('editor-notice')).toContainText('Accepted 2 predictions; skipped 1');
+  await editor.expectCount(3);
+  let saved = await editor.stored();
+  expect(saved.annotations.map((a) => a.geometry)).toEqual([
+    { kind: 'box', x: 40, y: 60, width: 150, height: 90 },
+    { kind: 'box', x: 320, y: 220, width: 120, height: 80 },
+    { kind: 'box', x: 100, y: 300, width: 80, height: 60 },
+  ]);
+  await expect(runA.getByTestId('prediction-row')).toHaveCount(1);
+
+  // Accepting is one undo step: the two boxes go, their predictions come back.
+  await editor.canvas.focus();
+  await page.keyboard.press('Control+z');
+  await editor.expectCount(1);
+  await expect(runA.getByTestId('prediction-row')).toHaveCount(3);
+  saved = await editor.stored();
+  expect(saved.annotations).toHaveLength(1);
+
+  // Side by side: run A against run B on the same image.
+  await panel.getByLabel('First run').selectOption({ label: 'detector-a.json' });
+  await panel.getByLabel('Second run').selectOption({ label: 'detector-b.json' });
+  await expect(page.getByTestId('compare')).toBeVisible();
+  await expect(page.getByTestId('compare').locator('figure')).toHaveCount(2);
+  await screenshot(page, '24-editor-compare-runs');
 });

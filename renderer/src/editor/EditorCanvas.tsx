@@ -73,7 +73,7 @@ interface Props {
   /** The decoded image, or null for a tiled image. */
   element: HTMLImageElement | null;
   predictions: readonly PredictionLayer[];
-  /** Only predictions, no ground truth and no editing (the compare view). */
+  /** No editing: the compare view, where each side shows one run over the ground truth. */
   readOnly?: boolean;
   /** Shared viewport for side-by-side views. */
   viewport?: Viewport;
@@ -207,7 +207,7 @@ export function EditorCanvas(props: Props) {
     return locked;
   }, [display, lockedClasses, annotations]);
   const skip = useMemo(() => {
-    if (readOnly || !view.groundTruth) return new Set(annotations.map((a) => a.id as string));
+    if (!view.groundTruth) return new Set(annotations.map((a) => a.id as string));
     return dragging.size === 0 ? hiddenIds : new Set([...hiddenIds, ...dragging]);
   }, [hiddenIds, dragging, readOnly, view.groundTruth, annotations]);
   const scene = useMemo(
@@ -441,7 +441,8 @@ export function EditorCanvas(props: Props) {
     }
   };
 
-  const predictionsShown = predictions.filter((p) => view.runs[p.runId] !== false);
+  // The compare view shows the runs it was given whatever the layer toggles say.
+  const predictionsShown = readOnly ? predictions : predictions.filter((p) => view.runs[p.runId] !== false);
   const cursor = spaceHeld || transient.current.pan ? 'grab' : tool === 'select' ? 'default' : 'crosshair';
 
   return (

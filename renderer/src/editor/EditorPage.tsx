@@ -38,15 +38,46 @@ import {
 } from './store';
 import './editor.css';
 
-const TOOL_LABELS: Record<ToolKind, { label: string; key: string; icon: string }> = {
-  select: { label: 'Select', key: 'V', icon: '⬚' },
-  box: { label: 'Box', key: 'B', icon: '▭' },
-  'rotated-box': { label: 'Rotated box', key: 'R', icon: '◇' },
-  polygon: { label: 'Polygon', key: 'P', icon: '⬠' },
-  polyline: { label: 'Polyline', key: 'L', icon: '〰' },
-  point: { label: 'Point', key: 'O', icon: '•' },
-  keypoints: { label: 'Keypoints', key: 'K', icon: '⁂' },
+const TOOL_LABELS: Record<ToolKind, { label: string; key: string }> = {
+  select: { label: 'Select', key: 'V' },
+  box: { label: 'Box', key: 'B' },
+  'rotated-box': { label: 'Rotated box', key: 'R' },
+  polygon: { label: 'Polygon', key: 'P' },
+  polyline: { label: 'Polyline', key: 'L' },
+  point: { label: 'Point', key: 'O' },
+  keypoints: { label: 'Keypoints', key: 'K' },
 };
+
+/** Small line icons, drawn rather than taken from a font so every platform shows the same thing. */
+function ToolIcon({ tool }: { tool: ToolKind }) {
+  const paths: Record<ToolKind, string> = {
+    select: 'M4 3 L4 15 L7.5 11.5 L10 17 L12 16 L9.5 10.5 L14 10.5 Z',
+    box: 'M3 5 H17 V15 H3 Z',
+    'rotated-box': 'M6 2 L18 7 L14 18 L2 13 Z',
+    polygon: 'M10 2 L18 8 L15 18 L5 18 L2 8 Z',
+    polyline: 'M2 16 L7 8 L12 12 L18 4',
+    point: 'M10 7 A3 3 0 1 1 9.99 7 Z',
+    keypoints: 'M10 3 L4 10 M10 3 L16 10 M10 3 L10 16',
+  };
+  return (
+    <svg width="20" height="20" viewBox="0 0 20 20" aria-hidden className="tool-icon">
+      <path
+        d={paths[tool]}
+        fill={tool === 'point' || tool === 'select' ? 'currentColor' : 'none'}
+        stroke="currentColor"
+        strokeWidth="1.6"
+        strokeLinejoin="round"
+      />
+      {tool === 'keypoints' &&
+        [
+          [10, 3],
+          [4, 10],
+          [16, 10],
+          [10, 16],
+        ].map(([x, y]) => <circle key={`${x},${y}`} cx={x} cy={y} r="2" fill="currentColor" />)}
+    </svg>
+  );
+}
 
 let sharedStore: EditorStore | undefined;
 
@@ -117,6 +148,13 @@ export function EditorPage({ projectId, imageId }: { projectId: ProjectId; image
       live = false;
     };
   }, [api, db, projectId, imageId, actions]);
+
+  // Notices fade after a while; errors stay longer.
+  useEffect(() => {
+    if (!notice) return;
+    const timer = setTimeout(actions.dismissNotice, notice.tone === 'error' ? 10_000 : 5_000);
+    return () => clearTimeout(timer);
+  }, [notice, actions]);
 
   // Save when the page hides or closes; autosave already runs shortly after every change.
   useEffect(() => {
@@ -279,7 +317,7 @@ export function EditorPage({ projectId, imageId }: { projectId: ProjectId; image
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (isTextTarget(e.target)) return;
+      if (isTextTarget(e.target) || controlOwnsKey(e.target, e.key)) return;
       const state = store.getState();
       const ids = new Set<string>(state.selection);
       const selectionClassIds = [
@@ -403,7 +441,8 @@ export function EditorPage({ projectId, imageId }: { projectId: ProjectId; image
               data-tool={kind}
               onClick={() => actions.setTool(kind)}
             >
-              <span aria-hidden>{TOOL_LABELS[kind].icon}</span>
+              <ToolIcon tool={kind} />
+              <span className="tool-name">{TOOL_LABELS[kind].label}</span>
               <span className="tool-key">{TOOL_LABELS[kind].key}</span>
             </button>
           ))}
@@ -464,6 +503,7 @@ export function EditorPage({ projectId, imageId }: { projectId: ProjectId; image
           {loadError && <p className="error">{loadError}</p>}
           {notice && (
             <p
+              data-testid="editor-notice"
               className={`notice notice-${notice.tone}`}
               role={notice.tone === 'error' ? 'alert' : 'status'}
               onClick={actions.dismissNotice}
@@ -499,6 +539,9 @@ export function EditorPage({ projectId, imageId }: { projectId: ProjectId; image
           )}
           {image && compare && (element || tiled) && (
             <div className="compare-grid" data-testid="compare">
+              <button type="button" className="compare-close" onClick={predictions.closeCompare}>
+                Exit compare
+              </button>
               {compare.map((runId) => (
                 <figure key={runId}>
                   <figcaption>{predictions.runs.find((r) => r.id === runId)?.name}</figcaption>
@@ -576,6 +619,16 @@ export function EditorPage({ projectId, imageId }: { projectId: ProjectId; image
       )}
     </main>
   );
+}
+
+/** Sliders and selects keep their arrow keys, buttons their Enter and Space, so focused controls work. */
+function controlOwnsKey(target: EventTarget | null, key: string): boolean {
+  const arrows =
+    key.startsWith('Arrow') || key === 'Home' || key === 'End' || key === 'PageUp' || key === 'PageDown';
+  if (target instanceof HTMLInputElement && target.type === 'range') return arrows;
+  if (target instanceof HTMLSelectElement) return arrows || key === 'Enter' || key === ' ';
+  if (target instanceof HTMLButtonElement) return key === 'Enter' || key === ' ';
+  return false;
 }
 
 function ImageDetails({ image }: { image: ImageRecord }) {

@@ -32,7 +32,9 @@ export class EditorScreen {
 
   /** Where an image pixel is on the page, from the canvas's current viewport. */
   async toScreen(point: Xy): Promise<Xy> {
-    const [x, y, scale] = ((await this.canvas.getAttribute('data-viewport')) ?? '0,0,1').split(',').map(Number);
+    const [x, y, scale] = ((await this.canvas.getAttribute('data-viewport')) ?? '0,0,1')
+      .split(',')
+      .map(Number);
     const box = (await this.canvas.boundingBox())!;
     return { x: box.x + x! + point.x * scale!, y: box.y + y! + point.y * scale! };
   }
@@ -49,7 +51,8 @@ export class EditorScreen {
     const b = await this.toScreen(to);
     await this.page.mouse.move(a.x, a.y);
     await this.page.mouse.down();
-    for (let i = 1; i <= 5; i++) await this.page.mouse.move(a.x + ((b.x - a.x) * i) / 5, a.y + ((b.y - a.y) * i) / 5);
+    for (let i = 1; i <= 5; i++)
+      await this.page.mouse.move(a.x + ((b.x - a.x) * i) / 5, a.y + ((b.y - a.y) * i) / 5);
     await this.page.mouse.up();
   }
 

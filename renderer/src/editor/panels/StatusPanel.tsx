@@ -98,7 +98,10 @@ export function StatusPanel({
                 <span className="violation-icon" aria-hidden="true">
                   {violation.severity === 'error' ? '●' : '▲'}
                 </span>
-                <span className="violation-message">{violation.message}</span>
+                <span className="violation-message">
+                  {objectNumber(violation.path)}
+                  {violation.message}
+                </span>
               </button>
             </li>
           ))}
@@ -109,4 +112,10 @@ export function StatusPanel({
       )}
     </section>
   );
+}
+
+/** "#3 " for a violation at `annotations[2]…`, matching the object list's numbering; "" for image-level ones. */
+function objectNumber(path: string): string {
+  const match = /^annotations\[(\d+)\]/.exec(path);
+  return match ? `#${Number(match[1]) + 1} ` : '';
 }

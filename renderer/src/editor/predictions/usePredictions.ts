@@ -105,7 +105,7 @@ export function usePredictions(
       await addPredictionRun(db, run, rows);
       const { counts } = parsed;
       store.actions.notify(
-        `Imported ${counts.predictions} predictions on ${counts.images} images from ${file.name}` +
+        `Imported ${plural(counts.predictions, 'prediction')} on ${plural(counts.images, 'image')} from ${file.name}` +
           (counts.skipped > 0 ? `; skipped ${counts.skipped} (${parsed.problems[0]?.reason ?? ''})` : '') +
           (counts.unmapped > 0 ? `; ${counts.unmapped} of classes not in the schema` : ''),
         counts.skipped > 0 ? 'error' : 'info',
@@ -159,3 +159,5 @@ export function usePredictions(
     closeCompare: () => setComparison(null),
   };
 }
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
