@@ -29,6 +29,13 @@ const DIAGNOSE = process.argv.includes('--diagnose');
 const GESTURES = (process.argv.find((a) => a.startsWith('--gestures='))?.slice(11) ?? 'pan,zoom,drag').split(
   ',',
 );
+/** `--diagnose --log-frames` lists every frame instead of the longest. */
+const LOG_ALL = process.argv.includes('--log-frames');
+/**
+ * `--emulate-hairline-fix`: every canvas lineWidth × 0.999 in the page, to measure the fix proposed for the
+ * 1-device-px strokes (see docs/benchmarks.md, canvas section) without changing the app.
+ */
+const EMULATE_HAIRLINE_FIX = process.argv.includes('--emulate-hairline-fix');
 const OPEN = !process.argv.includes('--no-open');
 const BOXES = QUICK ? 2_000 : 10_000;
 const FRAMES = QUICK ? 60 : 240;
@@ -240,7 +247,7 @@ async function frames(
   options: { target?: { x: number; y: number }; diagnose?: boolean },
 ): Promise<FrameRun> {
   return page.evaluate(
-    async ({ gesture, frameCount, target, diagnose }) => {
+    async ({ gesture, frameCount, target, diagnose, logAll }) => {
       const el = document.querySelector('.editor-canvas') as HTMLElement;
       const rect = el.getBoundingClientRect();
       const cx = rect.left + rect.width / 2;
@@ -368,10 +375,10 @@ async function frames(
         layerMs: layerMs.map((ms) => ms / n),
         layerDraws,
         dispatchMs: dispatchMs / n,
-        longest: perFrame.sort((a, b) => b.interval - a.interval).slice(0, 8),
+        longest: logAll ? perFrame : perFrame.sort((a, b) => b.interval - a.interval).slice(0, 8),
       };
     },
-    { gesture, frameCount, target: options.target, diagnose: options.diagnose ?? false },
+    { gesture, frameCount, target: options.target, diagnose: options.diagnose ?? false, logAll: LOG_ALL },
   );
 }
 
@@ -440,6 +447,23 @@ for (const [i, name] of [big, ...openNames].entries()) await writeFile(join(fold
 
 const { page, projectId, close } = await openNewProject('Canvas bench');
 const errors: string[] = [];
+if (EMULATE_HAIRLINE_FIX) {
+  await page.addInitScript(() => {
+    const proto = CanvasRenderingContext2D.prototype;
+    const width = Object.getOwnPropertyDescriptor(proto, 'lineWidth')!;
+    Object.defineProperty(proto, 'lineWidth', {
+      configurable: true,
+      get() {
+        return width.get!.call(this);
+      },
+      set(value: number) {
+        width.set!.call(this, value * 0.999);
+      },
+    });
+  });
+  await page.reload();
+  note('emulating the hairline fix: every lineWidth × 0.999');
+}
 page.on('pageerror', (error) => errors.push(error.message));
 try {
   const chromium = page.context().browser()?.version() ?? '?';

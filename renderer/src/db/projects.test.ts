@@ -1,3 +1,5 @@
+import { addPredictionRun, saveDecisions } from './predictions';
+import type { RunId } from '../../../src/core/predictions/types';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RootId } from '../../../src/core/ids';
 import type { LabelLoopDatabase } from './database';
@@ -98,6 +100,28 @@ describe('deleteProject', () => {
     await beginImport(db, doomed.id, '/data/photos');
     await beginImport(db, doomed.id, '/data/more');
     const keptImport = await beginImport(db, kept.id, '/data/photos');
+    const [doomedImage] = await db.images.where('projectId').equals(doomed.id).toArray();
+    await addPredictionRun(
+      db,
+      {
+        id: 'run-1' as RunId,
+        projectId: doomed.id,
+        name: 'preds.json',
+        source: 'import',
+        createdAt: 1,
+        imageCount: 1,
+        predictionCount: 1,
+      },
+      [
+        {
+          imageId: doomedImage!.id,
+          predictions: [
+            { id: 'p1', classId: null, label: 'car', score: 0.9, geometry: { kind: 'point', x: 1, y: 1 } },
+          ],
+        },
+      ],
+    );
+    await saveDecisions(db, doomed.id, doomedImage!.id, { 'run-1/p1': 'rejected' });
 
     expect(await deletionImpact(db, doomed.id)).toEqual({
       images: 2,
@@ -117,6 +141,11 @@ describe('deleteProject', () => {
     expect((await listProjects(db)).map((p) => [p.name, p.imageCount])).toEqual([['Kept', 2]]);
     expect((await db.images.toArray()).map((i) => i.relPath).sort()).toEqual(['a.jpg', 'c.jpg']);
     expect((await db.imports.toArray()).map((i) => i.id)).toEqual([keptImport.id]);
+    expect([
+      await db.predictionRuns.count(),
+      await db.predictions.count(),
+      await db.decisions.count(),
+    ]).toEqual([0, 0, 0]);
   });
 });
 

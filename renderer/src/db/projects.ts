@@ -1,5 +1,6 @@
 /** Project rows: create, rename, delete with everything that belongs to them, list with counts. */
 
+import { deleteProjectPredictions } from './predictions';
 import type { ProjectId, RootId } from '../../../src/core/ids';
 import { newId, type LabelLoopDatabase, type ProjectRecord } from './database';
 
@@ -81,8 +82,19 @@ export async function deletionImpact(db: LabelLoopDatabase, id: ProjectId) {
 }
 
 export async function deleteProject(db: LabelLoopDatabase, id: ProjectId): Promise<void> {
-  const tables = [db.projects, db.images, db.imports, db.annotations, db.schemaVersions, db.schemaChanges];
+  const tables = [
+    db.projects,
+    db.images,
+    db.imports,
+    db.annotations,
+    db.schemaVersions,
+    db.schemaChanges,
+    db.predictionRuns,
+    db.predictions,
+    db.decisions,
+  ];
   await db.transaction('rw', tables, async () => {
+    await deleteProjectPredictions(db, id);
     await db.images.where('projectId').equals(id).delete();
     await db.imports.where('projectId').equals(id).delete();
     await db.annotations.where('projectId').equals(id).delete();

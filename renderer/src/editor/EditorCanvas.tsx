@@ -209,7 +209,7 @@ export function EditorCanvas(props: Props) {
   const skip = useMemo(() => {
     if (!view.groundTruth) return new Set(annotations.map((a) => a.id as string));
     return dragging.size === 0 ? hiddenIds : new Set([...hiddenIds, ...dragging]);
-  }, [hiddenIds, dragging, readOnly, view.groundTruth, annotations]);
+  }, [hiddenIds, dragging, view.groundTruth, annotations]);
   const scene = useMemo(
     () => ({ annotations, index, colors, labels, skeletons, skip, locked: lockedIds, fill: view.fill }),
     [annotations, index, colors, labels, skeletons, skip, lockedIds, view.fill],

@@ -305,7 +305,7 @@ export function EditorPage({ projectId, imageId }: { projectId: ProjectId; image
         case 'layer.groundTruth':
           return actions.setView({ groundTruth: !state.view.groundTruth });
         case 'layer.predictions':
-          return predictions.toggleAll();
+          return predictions.toggleAll(store);
         case 'prediction.acceptAll':
           return predictions.acceptAllAbove(store);
         case 'help':

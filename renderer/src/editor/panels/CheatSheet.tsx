@@ -77,11 +77,37 @@ export function CheatSheet({ schema, onClose }: CheatSheetProps) {
             </section>
           ))}
         </div>
+        <section className="cheat-mouse" aria-label="Mouse">
+          <h3>Mouse</h3>
+          <dl>
+            {MOUSE.map(([gesture, label]) => (
+              <div key={gesture} className="cheat-entry">
+                <dt>
+                  <kbd>{gesture}</kbd>
+                </dt>
+                <dd>{label}</dd>
+              </div>
+            ))}
+          </dl>
+        </section>
         <p className="muted small">
-          Digits pick the first nine drawable classes unless a class has that key. Option keys apply to the
+          Digits pick the first nine drawable classes unless a class has that key: with the Select tool they
+          relabel the selection, with a drawing tool they choose what to draw. Option keys apply to the
           selected objects when they are all of one class.
         </p>
       </div>
     </div>
   );
 }
+
+const MOUSE: readonly (readonly [string, string])[] = [
+  ['Wheel / pinch', 'Zoom at the cursor'],
+  ['Space+drag / middle drag', 'Pan'],
+  ['Click / Shift+click', 'Select / add to the selection'],
+  ['Drag on empty space', 'Select with a rubber band'],
+  ['Drag a handle', 'Resize, rotate (rotated box knob) or move a vertex; Shift keeps the aspect'],
+  ['Double-click an edge', 'Insert a vertex (polygon, polyline)'],
+  ['Alt+click a vertex', 'Delete it; on a keypoint, toggle occluded'],
+  ['Drag with the polygon tool', 'Freehand outline, simplified into a polygon'],
+  ['Alt+click while placing keypoints', 'Place the keypoint as occluded'],
+];

@@ -3,7 +3,7 @@
  * canvas draws, and the panel's callbacks (accept, reject, threshold, layers, compare, import).
  */
 
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { parseCocoResults } from '../../../../src/core/formats/cocoResults';
 import type { ImageId, ProjectId } from '../../../../src/core/ids';
 import { predictionsAbove } from '../../../../src/core/predictions/accept';
@@ -57,7 +57,12 @@ export function usePredictions(
     [perImage, decisions],
   );
 
-  const toggleAll = useCallback(() => undefined, []);
+  /** Hides every run when any is shown, otherwise shows them all. */
+  const toggleAll = (store: EditorStore) => {
+    const { runs: shown } = store.getState().view;
+    const anyShown = runs.some((run) => shown[run.id] !== false);
+    store.actions.setView({ runs: Object.fromEntries(runs.map((run) => [run.id, !anyShown])) });
+  };
   const compare: readonly [RunId, RunId] | null = comparison?.b ? [comparison.a, comparison.b] : null;
 
   const shownRuns = (store: EditorStore) =>

@@ -4,7 +4,6 @@
  * feeds them events and draws their previews.
  */
 
-import type { Geometry } from '../../annotations/types';
 import type { ImagePoint, ImageSize } from '../../geometry/spaces';
 
 export const DRAWING_TOOLS = ['box', 'rotated-box', 'polygon', 'polyline', 'point', 'keypoints'] as const;
