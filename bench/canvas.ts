@@ -229,6 +229,8 @@ interface FrameRun {
   lastViewport: string;
   /** Mean ms per frame spent in each Konva layer's drawScene (diagnose only). */
   layerMs: number[];
+  /** Of layerMs, the part before the forced raster: Konva and the painters' JS recording draw calls. */
+  layerJsMs: number[];
   layerDraws: number[];
   /** Mean ms per frame spent dispatching the synthetic input (React's event handlers run inside). */
   dispatchMs: number;
@@ -282,6 +284,7 @@ async function frames(
 
       // Per-layer drawScene timing (forcing the raster of the layer's canvas inside the timed span).
       const layerMs: number[] = [];
+      const layerJsMs: number[] = [];
       const layerDraws: number[] = [];
       const restore: (() => void)[] = [];
       if (diagnose) {
@@ -292,12 +295,14 @@ async function frames(
         }[];
         layers.forEach((layer, k) => {
           layerMs[k] = 0;
+          layerJsMs[k] = 0;
           layerDraws[k] = 0;
           const original = layer.drawScene;
           const ctx = layer.getNativeCanvasElement().getContext('2d')!;
           layer.drawScene = function (this: unknown, ...args: unknown[]) {
             const t0 = performance.now();
             const result = original.apply(this, args);
+            layerJsMs[k]! += performance.now() - t0;
             ctx.getImageData(0, 0, 1, 1);
             layerMs[k]! += performance.now() - t0;
             layerDraws[k]!++;
@@ -373,6 +378,7 @@ async function frames(
         firstViewport,
         lastViewport,
         layerMs: layerMs.map((ms) => ms / n),
+        layerJsMs: layerJsMs.map((ms) => ms / n),
         layerDraws,
         dispatchMs: dispatchMs / n,
         longest: logAll ? perFrame : perFrame.sort((a, b) => b.interval - a.interval).slice(0, 8),
@@ -549,7 +555,7 @@ try {
         `${Math.max(...run.intervals).toFixed(1)} ms; viewport changed in ${run.viewportChanges} frames ` +
         `(${run.firstViewport} → ${run.lastViewport}); input handlers ${run.dispatchMs.toFixed(2)} ms/frame` +
         (run.layerMs.length
-          ? `; layer drawScene ms/frame ${run.layerMs.map((m) => m.toFixed(2)).join(' / ')} (draws ${run.layerDraws.join(' / ')})`
+          ? `; layer drawScene ms/frame ${run.layerMs.map((m) => m.toFixed(2)).join(' / ')} (of which JS ${run.layerJsMs.map((m) => m.toFixed(2)).join(' / ')}; draws ${run.layerDraws.join(' / ')})`
           : ''),
     );
     for (const f of run.longest)
