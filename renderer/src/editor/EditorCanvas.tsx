@@ -503,7 +503,11 @@ export function EditorCanvas(props: Props) {
               scene={scene}
               viewport={viewport}
               view={size}
-              onPainted={(count) => props.onPainted?.({ imageId: image.id, annotations: count })}
+              onPainted={(count) => {
+                // How many were drawn, for tests: hidden objects and those off screen are not.
+                containerRef.current?.setAttribute('data-painted', String(count));
+                props.onPainted?.({ imageId: image.id, annotations: count });
+              }}
             />
             {predictionsShown.map((layer) => (
               <PredictionsShape

@@ -25,6 +25,7 @@ import { AttributesPanel } from './panels/AttributesPanel';
 import { CheatSheet } from './panels/CheatSheet';
 import { ObjectList } from './panels/ObjectList';
 import { StatusPanel } from './panels/StatusPanel';
+import { ClassMappingDialog } from './predictions/ClassMappingDialog';
 import { PredictionsPanel } from './predictions/PredictionsPanel';
 import { usePredictions } from './predictions/usePredictions';
 import { openImage, saveImage } from './session';
@@ -614,6 +615,15 @@ export function EditorPage({ projectId, imageId }: { projectId: ProjectId; image
           {image && <ImageDetails image={image} />}
         </aside>
       </div>
+      {predictions.mapping && (
+        <ClassMappingDialog
+          fileName={predictions.mapping.fileName}
+          labels={predictions.mapping.labels}
+          classes={predictions.mapping.classes}
+          onConfirm={(classMap) => void predictions.confirmMapping(store, classMap)}
+          onCancel={predictions.cancelMapping}
+        />
+      )}
       {cheatSheet && schema !== undefined && (
         <CheatSheet schema={schema} onClose={() => actions.toggleCheatSheet(false)} />
       )}

@@ -8,6 +8,18 @@ export interface Xy {
   readonly y: number;
 }
 
+export interface DragOptions {
+  readonly modifiers?: readonly ('Shift' | 'Alt')[];
+  readonly button?: 'left' | 'middle';
+}
+
+/** The canvas's pan and zoom: a page point is canvas corner + (x, y) + image point × scale. */
+export interface Viewport {
+  readonly x: number;
+  readonly y: number;
+  readonly scale: number;
+}
+
 export class EditorScreen {
   constructor(readonly page: Page) {}
 
@@ -46,14 +58,19 @@ export class EditorScreen {
     for (const key of modifiers) await this.page.keyboard.up(key);
   }
 
-  async drag(from: Xy, to: Xy) {
-    const a = await this.toScreen(from);
-    const b = await this.toScreen(to);
+  async drag(from: Xy, to: Xy, options: DragOptions = {}) {
+    await this.dragOnScreen(await this.toScreen(from), await this.toScreen(to), options);
+  }
+
+  /** A drag between two page points (not image pixels), e.g. to pan by an exact number of screen pixels. */
+  async dragOnScreen(a: Xy, b: Xy, { modifiers = [], button = 'left' }: DragOptions = {}) {
     await this.page.mouse.move(a.x, a.y);
-    await this.page.mouse.down();
+    for (const key of modifiers) await this.page.keyboard.down(key);
+    await this.page.mouse.down({ button });
     for (let i = 1; i <= 5; i++)
       await this.page.mouse.move(a.x + ((b.x - a.x) * i) / 5, a.y + ((b.y - a.y) * i) / 5);
-    await this.page.mouse.up();
+    await this.page.mouse.up({ button });
+    for (const key of modifiers) await this.page.keyboard.up(key);
   }
 
   async clickPoints(points: readonly Xy[]) {
@@ -79,5 +96,63 @@ export class EditorScreen {
 
   get status(): Locator {
     return this.page.getByTestId('image-status');
+  }
+
+  async viewport(): Promise<Viewport> {
+    const [x = 0, y = 0, scale = 1] = ((await this.canvas.getAttribute('data-viewport')) ?? '0,0,1')
+      .split(',')
+      .map(Number);
+    return { x, y, scale };
+  }
+
+  /** The image pixel under a page point, from the canvas's current viewport. */
+  async toImage(point: Xy): Promise<Xy> {
+    const { x, y, scale } = await this.viewport();
+    const box = (await this.canvas.boundingBox())!;
+    return { x: (point.x - box.x - x) / scale, y: (point.y - box.y - y) / scale };
+  }
+
+  /** The canvas's size and the page point at its centre. */
+  async canvasBox(): Promise<{ width: number; height: number; centre: Xy }> {
+    const box = (await this.canvas.boundingBox())!;
+    return {
+      width: box.width,
+      height: box.height,
+      centre: { x: box.x + box.width / 2, y: box.y + box.height / 2 },
+    };
+  }
+
+  /** How many annotations the last paint drew (hidden ones and those off screen are not). */
+  async expectPainted(count: number) {
+    await expect(this.canvas).toHaveAttribute('data-painted', String(count));
+  }
+
+  get objects(): Locator {
+    return this.page.getByRole('region', { name: 'Objects' });
+  }
+
+  get rows(): Locator {
+    return this.page.getByTestId('object-row');
+  }
+
+  /** The object list's rows as their `#n` labels (draw order), top to bottom. */
+  async rowLabels(): Promise<string[]> {
+    return this.rows.locator('.object-index').allTextContents();
+  }
+
+  /** The `#n` labels of the selected rows, top to bottom. */
+  async expectSelectedRows(labels: readonly string[]) {
+    await expect(
+      this.page.locator('[data-testid="object-row"][data-selected="true"] .object-index'),
+    ).toHaveText([...labels]);
+  }
+
+  /** The object list row labelled `#n`. */
+  row(n: number): Locator {
+    return this.rows.filter({ has: this.page.locator('.object-index', { hasText: new RegExp(`^#${n}$`) }) });
+  }
+
+  classRow(classId: string): Locator {
+    return this.page.locator(`[data-testid="class-row"][data-class-id="${classId}"]`);
   }
 }

@@ -4,7 +4,12 @@
  */
 
 import { useEffect, useMemo, useState } from 'react';
-import { parseCocoResults } from '../../../../src/core/formats/cocoResults';
+import {
+  parseCocoResults,
+  type CocoResults,
+  type LabelMapping,
+} from '../../../../src/core/formats/cocoResults';
+import type { LabelClass } from '../../../../src/core/schema/types';
 import type { ImageId, ProjectId } from '../../../../src/core/ids';
 import { predictionsAbove } from '../../../../src/core/predictions/accept';
 import { newPredictionRun } from '../../../../src/core/predictions/runs';
@@ -34,6 +39,7 @@ export function usePredictions(
   const [selected, setSelected] = useState<string | null>(null);
   const [comparison, setComparison] = useState<RunComparison | null>(null);
   const [version, setVersion] = useState(0);
+  const [pending, setPending] = useState<PendingImport | null>(null);
 
   useEffect(() => {
     let live = true;
@@ -83,42 +89,80 @@ export function usePredictions(
     store.actions.acceptPredictions(target.runId, above);
   };
 
+  /** Parses a results file; stores it at once when every class maps, otherwise asks for a mapping first. */
   const importFile = async (store: EditorStore, file: File) => {
     try {
-      const text = await file.text();
-      const results: unknown = JSON.parse(text);
+      const results: unknown = JSON.parse(await file.text());
       const schema = await currentSchema(db, projectId);
       if (!schema)
         return store.actions.notify('Define the annotation schema before importing predictions', 'error');
-      const images = await db.images.where('projectId').equals(projectId).toArray();
-      const parsed = parseCocoResults({
-        results,
-        images: images.map((i) => ({
-          id: i.id,
-          fileName: i.fileName,
-          relPath: i.relPath,
-          width: i.width,
-          height: i.height,
-        })),
-        classes: schema.schema.classes,
-      });
+      const remembered = ((await db.settings.get(mapKey(projectId)))?.value ?? {}) as Record<
+        string,
+        string | null
+      >;
+      const parsed = await parseFor(results, schema.schema.classes, remembered);
       if (!parsed.ok) return store.actions.notify(`${file.name}: ${parsed.reason}`, 'error');
-      const { run, perImage: rows } = newPredictionRun(
-        { id: newId<RunId>(), projectId, name: file.name, source: 'import', createdAt: Date.now() },
-        parsed.images,
-      );
-      await addPredictionRun(db, run, rows);
-      const { counts } = parsed;
-      store.actions.notify(
-        `Imported ${plural(counts.predictions, 'prediction')} on ${plural(counts.images, 'image')} from ${file.name}` +
-          (counts.skipped > 0 ? `; skipped ${counts.skipped} (${parsed.problems[0]?.reason ?? ''})` : '') +
-          (counts.unmapped > 0 ? `; ${counts.unmapped} of classes not in the schema` : ''),
-        counts.skipped > 0 ? 'error' : 'info',
-      );
-      setVersion((v) => v + 1);
+      const unmapped = parsed.labels.filter((l) => l.classId === null && !Object.hasOwn(remembered, l.label));
+      if (unmapped.length > 0) {
+        setPending({ fileName: file.name, results, labels: parsed.labels, classes: schema.schema.classes });
+        return;
+      }
+      await store.actions.flush();
+      await storeRun(store, file.name, parsed);
     } catch (error) {
       store.actions.notify(`${file.name}: ${(error as Error).message}`, 'error');
     }
+  };
+
+  const parseFor = async (
+    results: unknown,
+    classes: readonly LabelClass[],
+    classMap: Readonly<Record<string, string | null>>,
+  ) => {
+    const images = await db.images.where('projectId').equals(projectId).toArray();
+    return parseCocoResults({
+      results,
+      images: images.map((i) => ({
+        id: i.id,
+        fileName: i.fileName,
+        relPath: i.relPath,
+        width: i.width,
+        height: i.height,
+      })),
+      classes,
+      classMap,
+    });
+  };
+
+  const storeRun = async (store: EditorStore, fileName: string, parsed: CocoResults) => {
+    const { run, perImage: rows } = newPredictionRun(
+      { id: newId<RunId>(), projectId, name: fileName, source: 'import', createdAt: Date.now() },
+      parsed.images,
+    );
+    await addPredictionRun(db, run, rows);
+    const { counts } = parsed;
+    store.actions.notify(
+      `Imported ${plural(counts.predictions, 'prediction')} on ${plural(counts.images, 'image')} from ${fileName}` +
+        (counts.skipped > 0 ? `; skipped ${counts.skipped} (${parsed.problems[0]?.reason ?? ''})` : '') +
+        (counts.unmapped > 0 ? `; ${counts.unmapped} of classes not mapped to the schema` : ''),
+      counts.skipped > 0 ? 'error' : 'info',
+    );
+    setVersion((v) => v + 1);
+  };
+
+  /** The mapping the user chose: remembered for the project's next imports, then the run is stored. */
+  const confirmMapping = async (store: EditorStore, classMap: Record<string, string | null>) => {
+    if (!pending) return;
+    const { fileName, results, classes } = pending;
+    setPending(null);
+    const previous = ((await db.settings.get(mapKey(projectId)))?.value ?? {}) as Record<
+      string,
+      string | null
+    >;
+    await db.settings.put({ key: mapKey(projectId), value: { ...previous, ...classMap } });
+    const parsed = await parseFor(results, classes, classMap);
+    if (!parsed.ok) return store.actions.notify(`${fileName}: ${parsed.reason}`, 'error');
+    await storeRun(store, fileName, parsed);
   };
 
   const panelProps = (store: EditorStore): PredictionsPanelProps => {
@@ -162,7 +206,21 @@ export function usePredictions(
     acceptAllAbove,
     panelProps,
     closeCompare: () => setComparison(null),
+    /** The class-mapping step of an import waiting for the user, or null. */
+    mapping: pending,
+    confirmMapping,
+    cancelMapping: () => setPending(null),
   };
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** Settings key of the class mapping remembered per project (source class name → schema class id or null). */
+const mapKey = (projectId: ProjectId) => `predictionClassMap:${projectId}`;
+
+interface PendingImport {
+  readonly fileName: string;
+  readonly results: unknown;
+  readonly labels: readonly LabelMapping[];
+  readonly classes: readonly LabelClass[];
+}
