@@ -156,6 +156,25 @@ describe('editor store', () => {
     expect(store.getState().selection).toEqual(['a2']);
   });
 
+  it('duplicates 10 px down and right, or back up and left where that would leave the image', () => {
+    const { store, actions, present } = setup();
+    actions.pickClass('truck');
+    actions.createDrawn(box(10, 10, 50, 40));
+    actions.duplicate();
+    actions.createDrawn(box(600, 450, 40, 30));
+    actions.copy();
+    actions.duplicate();
+    actions.paste();
+    expect(present().record.annotations.map((a) => a.geometry)).toEqual([
+      box(10, 10, 50, 40),
+      box(20, 20, 50, 40),
+      box(600, 450, 40, 30),
+      box(590, 440, 40, 30),
+      box(590, 440, 40, 30),
+    ]);
+    expect(store.getState().selection).toEqual(['a5']);
+  });
+
   it('changes the class of the selection with a class pick, undoably', () => {
     const { actions, present } = setup();
     actions.pickClass('truck');

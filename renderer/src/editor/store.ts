@@ -438,8 +438,15 @@ export function createEditorStore(deps: EditorDeps): EditorStore {
       const { session, selection } = get();
       const current = record();
       if (!session?.compiled || !current) return;
+      const ids = editable(selection);
       const built = run(
-        duplicateAnnotations(session.compiled, current, editable(selection), context(), { dx: 10, dy: 10 }),
+        duplicateAnnotations(
+          session.compiled,
+          current,
+          ids,
+          context(),
+          copyOffset(current, ids, session.image),
+        ),
       );
       if (built) set({ selection: built.ids });
     },
@@ -461,7 +468,9 @@ export function createEditorStore(deps: EditorDeps): EditorStore {
       const { session, clipboard, clipboardImage } = get();
       const current = record();
       if (!session?.compiled || !current || clipboard.length === 0) return;
-      const offset = clipboardImage === session.image.id ? { dx: 10, dy: 10 } : { dx: 0, dy: 0 };
+      const copied = clipboard.map((c) => c.geometry);
+      const offset =
+        clipboardImage === session.image.id ? offsetInside(copied, session.image) : { dx: 0, dy: 0 };
       const built = pasteAnnotations(session.compiled, current, clipboard, context(), offset);
       if (!built.ok) {
         if (built.code !== 'no-change') set({ notice: { tone: 'error', text: built.reason } });
@@ -632,6 +641,37 @@ export function createEditorStore(deps: EditorDeps): EditorStore {
 function keepExisting(history: History, selection: readonly AnnotationId[]): AnnotationId[] {
   const ids = new Set(history.present.record.annotations.map((a) => a.id));
   return selection.filter((id) => ids.has(id));
+}
+
+/** How far a copy is offset from its original: down and right, or back up and left where that would leave the image. */
+export const COPY_OFFSET_PX = 10;
+
+function offsetInside(
+  geometries: readonly Geometry[],
+  image: { readonly width: number; readonly height: number },
+): { dx: number; dy: number } {
+  if (geometries.length === 0) return { dx: COPY_OFFSET_PX, dy: COPY_OFFSET_PX };
+  const b = geometries.map(geometryBounds).reduce((acc, g) => ({
+    minX: Math.min(acc.minX, g.minX),
+    minY: Math.min(acc.minY, g.minY),
+    maxX: Math.max(acc.maxX, g.maxX),
+    maxY: Math.max(acc.maxY, g.maxY),
+  }));
+  const along = (min: number, max: number, size: number) =>
+    max + COPY_OFFSET_PX <= size ? COPY_OFFSET_PX : min - COPY_OFFSET_PX >= 0 ? -COPY_OFFSET_PX : 0;
+  return { dx: along(b.minX, b.maxX, image.width), dy: along(b.minY, b.maxY, image.height) };
+}
+
+function copyOffset(
+  record: { readonly annotations: readonly { readonly id: AnnotationId; readonly geometry: Geometry }[] },
+  ids: readonly AnnotationId[],
+  image: { readonly width: number; readonly height: number },
+) {
+  const wanted = new Set<string>(ids);
+  return offsetInside(
+    record.annotations.filter((a) => wanted.has(a.id)).map((a) => a.geometry),
+    image,
+  );
 }
 
 /** Bounds of the selection in image pixels, for "zoom to selection". */

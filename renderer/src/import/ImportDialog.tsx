@@ -1,6 +1,6 @@
 /** Choosing what to import: native pickers under Electron, an in-app folder browser in browser mode. */
 
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { DirectoryListing, ImportSource } from '../../../src/core/api/contract';
 import { useServices } from '../app/services';
 import { Dialog } from '../components/Dialog';
@@ -18,9 +18,14 @@ export function ImportDialog({
   const [chosen, setChosen] = useState<ReadonlySet<string>>(new Set());
   const [error, setError] = useState<string | null>(null);
 
+  // Only the latest listing request may fill the dialog: the first (home folder) one can answer after the
+  // user already typed a path and pressed Go.
+  const latest = useRef(0);
   const open = useCallback(
     async (path?: string) => {
+      const request = ++latest.current;
       const result = await api.call('fs.listDir', path ? { path } : {});
+      if (request !== latest.current) return;
       if (!result.ok) return setError(result.error.message);
       setListing(result.value);
       setPathInput(result.value.path);

@@ -8,6 +8,54 @@ export interface Xy {
   readonly y: number;
 }
 
+const option = (id: string, hotkey?: string) => ({ id, label: id, ...(hotkey ? { hotkey } : {}) });
+
+/** A schema with every geometry: cars (box, rotated box, polygon) need a plate; people have a 3-point skeleton. */
+export const STREET_SCHEMA = {
+  format: 'labelloop.annotation-schema/1',
+  name: 'Street',
+  classes: [
+    {
+      id: 'car',
+      name: 'Car',
+      color: '#ff4d4d',
+      geometries: ['box', 'rotated-box', 'polygon'],
+      attributes: [
+        {
+          id: 'occlusion',
+          name: 'Occlusion',
+          type: 'single-choice',
+          required: true,
+          options: [option('none', 'q'), option('partial', 'w'), option('heavy', 'e')],
+          default: 'none',
+        },
+        { id: 'plate', name: 'Plate', type: 'text', required: true },
+      ],
+      constraints: { minBoxWidth: 4, minBoxHeight: 4 },
+    },
+    {
+      id: 'person',
+      name: 'Person',
+      color: '#4dabff',
+      geometries: ['keypoints', 'box'],
+      skeleton: {
+        keypoints: ['head', 'left_hand', 'right_hand'],
+        edges: [
+          ['head', 'left_hand'],
+          ['head', 'right_hand'],
+        ],
+        flipPairs: [['left_hand', 'right_hand']],
+      },
+      attributes: [],
+    },
+    { id: 'lane', name: 'Lane', color: '#ffd84d', geometries: ['polyline'], attributes: [] },
+    { id: 'sign', name: 'Sign', color: '#4dff88', geometries: ['point'], attributes: [] },
+    { id: 'night', name: 'Night', color: '#9b7bff', geometries: ['tag'], attributes: [] },
+  ],
+  imageAttributes: [],
+  tagging: { requireAtLeastOne: false, multiLabel: true },
+};
+
 export interface DragOptions {
   readonly modifiers?: readonly ('Shift' | 'Alt')[];
   readonly button?: 'left' | 'middle';
