@@ -433,6 +433,16 @@ export function EditorCanvas(props: Props) {
     const handles =
       shapes.length === 1 && !readOnly ? handlesOf(shapes[0]!.geometry, v.scale).map((h) => h.point) : [];
     paintSelection(ctx, shapes, handles, v.scale);
+    // A multi-selection also gets a dashed box around all of it, so it reads as one group.
+    if (shapes.length > 1) {
+      const group = shapes.map((shape) => geometryBounds(shape.geometry)).reduce(unionBounds);
+      const pad = 4 / v.scale;
+      paintBand(
+        ctx,
+        { minX: group.minX - pad, minY: group.minY - pad, maxX: group.maxX + pad, maxY: group.maxY + pad },
+        v.scale,
+      );
+    }
     if (t.band) paintBand(ctx, t.band, v.scale);
     if (tool !== 'select') {
       const draft = drawPreview(t.draw, env());
@@ -530,3 +540,10 @@ export function EditorCanvas(props: Props) {
     </div>
   );
 }
+
+const unionBounds = (a: Bounds, b: Bounds): Bounds => ({
+  minX: Math.min(a.minX, b.minX),
+  minY: Math.min(a.minY, b.minY),
+  maxX: Math.max(a.maxX, b.maxX),
+  maxY: Math.max(a.maxY, b.maxY),
+});
