@@ -16,6 +16,11 @@ const BENCHES: Record<string, { script: string; what: string; needsBuild?: boole
   },
   'hit-test': { script: 'bench/hitTest.ts', what: 'spatial index build and hit-testing' },
   tiles: { script: 'bench/tiles.ts', what: 'tile pyramid of a 30,000 × 30,000 JPEG' },
+  canvas: {
+    script: 'bench/canvas.ts',
+    what: 'labeling canvas in Chromium: pan, zoom, drag with 10,000 boxes on 4K; open and next image',
+    needsBuild: true,
+  },
 };
 
 const only = process.argv

@@ -2,6 +2,7 @@
 
 import type { Geometry } from '../../../../src/core/annotations/types';
 import type { Bounds } from '../../../../src/core/geometry/shapes';
+import { HAIRLINE } from './style';
 import { traceArea, traceCircle, traceOutline, type Ctx } from './trace';
 
 /** Screen px. */
@@ -45,7 +46,7 @@ export function paintSelection(
   ctx.fillStyle = HANDLE_FILL;
   ctx.fill();
   ctx.strokeStyle = HANDLE_BORDER;
-  ctx.lineWidth = 1 / scale;
+  ctx.lineWidth = HAIRLINE / scale;
   ctx.stroke();
 }
 
@@ -110,7 +111,7 @@ export function paintDraft(ctx: Ctx, draft: Draft, color: string, scale: number)
   for (const v of vertices) ctx.rect(v.x - size / 2, v.y - size / 2, size, size);
   ctx.fillStyle = HANDLE_FILL;
   ctx.fill();
-  ctx.lineWidth = 1 / scale;
+  ctx.lineWidth = HAIRLINE / scale;
   ctx.stroke();
 }
 
@@ -132,7 +133,7 @@ export function paintCrosshair(
   ctx.lineWidth = 3 / scale;
   ctx.stroke();
   ctx.strokeStyle = 'rgba(255, 255, 255, 0.9)';
-  ctx.lineWidth = 1 / scale;
+  ctx.lineWidth = HAIRLINE / scale;
   ctx.stroke();
 }
 
@@ -149,7 +150,7 @@ export function paintBand(ctx: Ctx, band: Bounds, scale: number): void {
   ctx.fill();
   ctx.globalAlpha = 1;
   ctx.strokeStyle = BAND_COLOR;
-  ctx.lineWidth = 1 / scale;
+  ctx.lineWidth = HAIRLINE / scale;
   ctx.setLineDash([4 / scale, 3 / scale]);
   ctx.stroke();
   ctx.setLineDash([]);

@@ -143,7 +143,7 @@ describe('paintAnnotations', () => {
     expect(ctx.count('rect')).toBe(10_000);
     expect(ctx.count('fill') + ctx.count('fillRect')).toBe(0);
     // So many outlines are drawn 1 screen px wide: Skia's hairline path.
-    expect(ctx.named('set:lineWidth')[0]?.args[0]).toBe(2);
+    expect(ctx.named('set:lineWidth')[0]?.args[0]).toBeCloseTo(2 * 0.999, 9);
   });
 
   it('fills boxes translucently by fillRect and other areas by one fill per colour when fill is on', () => {
@@ -431,7 +431,7 @@ describe('overlays', () => {
     paintBand(ctx, { minX: 50, minY: 40, maxX: 10, maxY: 20 }, 2);
     expect(ctx.named('rect')[0]?.args).toEqual([10, 20, 40, 20]);
     expect(ctx.named('setLineDash')[0]?.args[0]).toEqual([2, 1.5]);
-    expect(ctx.named('set:lineWidth')[0]?.args[0]).toBe(0.5);
+    expect(ctx.named('set:lineWidth')[0]?.args[0]).toBeCloseTo(0.5 * 0.999, 9);
   });
 });
 

@@ -11,6 +11,7 @@ import { search, type SpatialIndex } from '../../../../src/core/geometry/spatial
 import {
   FILL_ALPHA,
   FILL_CHUNK,
+  HAIRLINE,
   HIGHLIGHT_COLOR,
   KEYPOINT_RADIUS_PX,
   LABEL_MIN_WIDTH_PX,
@@ -331,7 +332,7 @@ function paintMarks(
       ctx.fillStyle = color;
       ctx.fill();
       ctx.strokeStyle = 'rgba(0, 0, 0, 0.75)';
-      ctx.lineWidth = 1 / scale;
+      ctx.lineWidth = HAIRLINE / scale;
       ctx.stroke();
     }
     ctx.beginPath();

@@ -10,7 +10,13 @@ export const LINE_WIDTH = 1.5;
  * Screen px, when more than THICK_LINES_MAX shapes are outlined: Skia's software raster strokes lines of
  * at most one device pixel as hairlines, measured 7–10× faster than 1.5 px (8k boxes: ~10 vs ~90 ms).
  */
-export const THIN_LINE_WIDTH = 1;
+export const THIN_LINE_WIDTH = 0.999;
+/**
+ * Screen px for one-pixel lines: just under 1, because 1/scale × scale can round to a hair over one device
+ * pixel at some zoom levels, and then Skia leaves its hairline path and 10k outlines take 25–40× longer
+ * (bench/canvas.ts --diagnose: 76–237 ms instead of 4–20 ms at ~5% of zoom levels).
+ */
+export const HAIRLINE = 0.999;
 export const THICK_LINES_MAX = 300;
 /** Filling overlapping areas costs more the more subpaths share one fill(); measured best near 32. */
 export const FILL_CHUNK = 32;
