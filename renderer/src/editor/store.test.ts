@@ -200,3 +200,33 @@ describe('editor store', () => {
     expect(store.getState().selection).toEqual([]);
   });
 });
+
+describe('undo history per image', () => {
+  it('comes back with the image when nothing changed it meanwhile', async () => {
+    const { actions, present, open, store } = setup();
+    actions.pickClass('truck');
+    actions.createDrawn(box(10, 10, 50, 40));
+    await actions.flush();
+    const saved = present();
+    open('img-2', { ...record([]), imageId: 'img-2' as ImageId });
+    expect(store.getState().history!.undoStack).toHaveLength(0);
+    await actions.flush();
+    // Back to img-1, loaded as it was saved: its step can still be undone.
+    store.actions.open({ image: image('img-1'), schema: schemaRecord, edited: saved });
+    expect(store.getState().history!.undoStack).toHaveLength(1);
+    actions.undo();
+    expect(present().record.annotations).toHaveLength(0);
+  });
+
+  it('starts afresh when the image was changed elsewhere', async () => {
+    const { actions, present, open, store } = setup();
+    actions.pickClass('truck');
+    actions.createDrawn(box(10, 10, 50, 40));
+    await actions.flush();
+    const saved = present();
+    open('img-2', { ...record([]), imageId: 'img-2' as ImageId });
+    const changed = { ...saved, record: { ...saved.record, updatedAt: saved.record.updatedAt + 1 } };
+    store.actions.open({ image: image('img-1'), schema: schemaRecord, edited: changed });
+    expect(store.getState().history!.undoStack).toHaveLength(0);
+  });
+});

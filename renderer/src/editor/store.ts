@@ -60,6 +60,8 @@ export const AUTHOR = 'local user';
 /** Saves run this long after the last change (IndexedDB writes one record in a few ms). */
 export const SAVE_DELAY_MS = 150;
 export const HISTORY_LIMIT = 1000;
+/** Images whose undo history is kept while the annotator works on others. */
+export const HISTORIES_KEPT = 20;
 
 export interface Notice {
   readonly text: string;
@@ -251,6 +253,35 @@ export function createEditorStore(deps: EditorDeps): EditorStore {
     }
   }
 
+  // ---- undo history per image ---------------------------------------------------------------------
+  // Going back to an image brings back its undo steps, as long as what was saved is what is loaded again
+  // (nothing else changed the image meanwhile) and the schema is the same.
+  const histories = new Map<string, { schemaVersion: number; history: History }>();
+
+  function keepHistory(imageId: string, schemaVersion: number, history: History): void {
+    if (isDirty(history) || history.transaction) return;
+    histories.delete(imageId);
+    histories.set(imageId, { schemaVersion, history });
+    while (histories.size > HISTORIES_KEPT) histories.delete(histories.keys().next().value!);
+  }
+
+  function historyFor(imageId: string, schemaVersion: number, loaded: EditedImage): History {
+    const kept = histories.get(imageId);
+    histories.delete(imageId);
+    const saved = kept?.history.present;
+    if (
+      kept &&
+      saved &&
+      kept.schemaVersion === schemaVersion &&
+      saved.record.updatedAt === loaded.record.updatedAt &&
+      saved.record.annotations.length === loaded.record.annotations.length &&
+      saved.status === loaded.status
+    ) {
+      return kept.history;
+    }
+    return createHistory(loaded, { limit: HISTORY_LIMIT });
+  }
+
   // ---- editing ------------------------------------------------------------------------------------
   const context = (): CreateContext => ({
     now: now(),
@@ -322,11 +353,14 @@ export function createEditorStore(deps: EditorDeps): EditorStore {
       clearTimeout(timer);
       const compiled = opened.schema ? compileSchema(opened.schema.schema) : null;
       const schema = opened.schema?.schema ?? null;
+      const schemaVersion = opened.schema?.version ?? 0;
       const classes = drawableClasses(schema);
-      const { activeClassId } = get();
+      const { activeClassId, session: previous, history: previousHistory } = get();
+      if (previous && previousHistory)
+        keepHistory(previous.image.id, previous.schemaVersion, previousHistory);
       set({
-        session: { image: opened.image, schema, schemaVersion: opened.schema?.version ?? 0, compiled },
-        history: createHistory(opened.edited, { limit: HISTORY_LIMIT }),
+        session: { image: opened.image, schema, schemaVersion, compiled },
+        history: historyFor(opened.image.id, schemaVersion, opened.edited),
         selection: [],
         activeClassId: classes.some((c) => c.id === activeClassId) ? activeClassId : (classes[0]?.id ?? null),
         doneRefusal: null,
