@@ -36,7 +36,7 @@ import {
   type SelectStep,
 } from '../../../src/core/editing/tools/select';
 import { HANDLE_PX, type PointerInput, type ToolEnv } from '../../../src/core/editing/tools/types';
-import { geometryBounds, type Bounds } from '../../../src/core/geometry/shapes';
+import { geometryBounds, unionBounds, type Bounds } from '../../../src/core/geometry/shapes';
 import { imagePoint } from '../../../src/core/geometry/spaces';
 import { hitTest, indexGeometries, rubberBand } from '../../../src/core/geometry/spatialIndex';
 import type { ImageRecord } from '../../../src/core/images/types';
@@ -540,10 +540,3 @@ export function EditorCanvas(props: Props) {
     </div>
   );
 }
-
-const unionBounds = (a: Bounds, b: Bounds): Bounds => ({
-  minX: Math.min(a.minX, b.minX),
-  minY: Math.min(a.minY, b.minY),
-  maxX: Math.max(a.maxX, b.maxX),
-  maxY: Math.max(a.maxY, b.maxY),
-});

@@ -42,7 +42,7 @@ import {
 } from '../../../src/core/editing/history';
 import { setImageAttributes, toggleTag } from '../../../src/core/editing/imageEdits';
 import type { ToolKind } from '../../../src/core/editing/tools/types';
-import { geometryBounds } from '../../../src/core/geometry/shapes';
+import { geometryBounds, unionBounds } from '../../../src/core/geometry/shapes';
 import type { ImageRecord } from '../../../src/core/images/types';
 import {
   compileSchema,
@@ -713,14 +713,7 @@ export function selectionBounds(state: EditorState) {
   const ids = new Set(state.selection);
   const shapes = state.history?.present.record.annotations.filter((a) => ids.has(a.id)) ?? [];
   if (shapes.length === 0) return undefined;
-  return shapes
-    .map((a) => geometryBounds(a.geometry))
-    .reduce((acc, b) => ({
-      minX: Math.min(acc.minX, b.minX),
-      minY: Math.min(acc.minY, b.minY),
-      maxX: Math.max(acc.maxX, b.maxX),
-      maxY: Math.max(acc.maxY, b.maxY),
-    }));
+  return shapes.map((a) => geometryBounds(a.geometry)).reduce(unionBounds);
 }
 
 export const useEditorState = <T>(store: EditorStore, selector: (state: EditorState) => T): T =>

@@ -21,6 +21,7 @@ import {
   type BoxGeometry,
   type Bounds,
   type RotatedBoxGeometry,
+  unionBounds,
 } from './shapes';
 import { imagePoint } from './spaces';
 
@@ -389,5 +390,14 @@ describe('IoU', () => {
     expect(geometryIoU(rotated(0, 0, 2, 2, 0), rotated(0, 0, 2, 2, 45))).toBeCloseTo(Math.SQRT1_2, 12);
     expect(geometryIoU(rotated(5, 5, 10, 4, 90), box(3, 0, 4, 10))).toBeCloseTo(1, 12);
     expect(geometryIoU(box(0, 0, 10, 10), box(5, 0, 10, 10))).toBeCloseTo(1 / 3, 12);
+  });
+});
+
+describe('unionBounds', () => {
+  it('holds both rectangles, and empty bounds add nothing', () => {
+    const a = { minX: 0, minY: 5, maxX: 10, maxY: 8 };
+    const b = { minX: -3, minY: 6, maxX: 4, maxY: 20 };
+    expect(unionBounds(a, b)).toEqual({ minX: -3, minY: 5, maxX: 10, maxY: 20 });
+    expect(unionBounds(EMPTY_BOUNDS, a)).toEqual(a);
   });
 });

@@ -47,6 +47,14 @@ export const boundsContain = (outer: Bounds, inner: Bounds): boolean =>
   outer.minY <= inner.minY &&
   inner.maxY <= outer.maxY;
 
+/** The smallest bounds holding both (empty bounds add nothing). */
+export const unionBounds = (a: Bounds, b: Bounds): Bounds => ({
+  minX: Math.min(a.minX, b.minX),
+  minY: Math.min(a.minY, b.minY),
+  maxX: Math.max(a.maxX, b.maxX),
+  maxY: Math.max(a.maxY, b.maxY),
+});
+
 /** Bounds of two image points in any order (a rubber band dragged in any direction). */
 export const boundsOfCorners = (a: Xy, b: Xy): Bounds => ({
   minX: Math.min(a.x, b.x),
