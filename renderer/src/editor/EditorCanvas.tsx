@@ -126,7 +126,7 @@ export function EditorCanvas(props: Props) {
   );
   const viewportRef = useRef(viewport);
   viewportRef.current = viewport;
-  const [dragging, setDragging] = useState<ReadonlySet<string>>(new Set());
+  const [dragging, setDragging] = useState<ReadonlySet<string>>(NOT_DRAGGING);
   const [spaceHeld, setSpaceHeld] = useState(false);
   const transient = useRef<Transient>({
     draw: startDraw('box'),
@@ -163,7 +163,7 @@ export function EditorCanvas(props: Props) {
     transient.current.select = idleSelect;
     transient.current.preview = [];
     transient.current.band = undefined;
-    setDragging(new Set());
+    setDragging(NOT_DRAGGING);
     interactiveLayerRef.current?.batchDraw();
   }, [tool, image.id]);
 
@@ -289,7 +289,8 @@ export function EditorCanvas(props: Props) {
     }
     if (result.commit || result.cancelled || !isDragging(result.state)) {
       t.preview = [];
-      if (dragging.size > 0 || result.commit || result.cancelled) setDragging(new Set());
+      // Always, not only when this render saw a drag: a press and release can both land before it.
+      setDragging(NOT_DRAGGING);
     }
   };
 
@@ -328,23 +329,55 @@ export function EditorCanvas(props: Props) {
 
   useEffect(() => {
     const down = (e: KeyboardEvent) => {
-      if (
-        e.code === 'Space' &&
-        !(e.target instanceof HTMLInputElement) &&
-        !(e.target instanceof HTMLTextAreaElement)
-      ) {
+      // Space belongs to fields and buttons that have focus (typing, pressing); elsewhere it arms panning.
+      const target = e.target;
+      const owned =
+        target instanceof HTMLInputElement ||
+        target instanceof HTMLTextAreaElement ||
+        target instanceof HTMLButtonElement ||
+        target instanceof HTMLSelectElement ||
+        (target instanceof HTMLElement && target.isContentEditable);
+      if (e.code === 'Space' && !owned) {
         e.preventDefault();
         setSpaceHeld(true);
       }
     };
     const up = (e: KeyboardEvent) => e.code === 'Space' && setSpaceHeld(false);
+    // A Space released in another window never sends keyup here.
+    const blur = () => setSpaceHeld(false);
     window.addEventListener('keydown', down);
     window.addEventListener('keyup', up);
+    window.addEventListener('blur', blur);
     return () => {
       window.removeEventListener('keydown', down);
       window.removeEventListener('keyup', up);
+      window.removeEventListener('blur', blur);
     };
   }, []);
+
+  // The wheel zooms the canvas, never the page: React's wheel listener is passive, so it is added here.
+  useEffect(() => {
+    const container = containerRef.current;
+    if (!container) return;
+    const onWheel = (e: WheelEvent) => {
+      e.preventDefault();
+      const rect = container.getBoundingClientRect();
+      const pointer = { x: e.clientX - rect.left, y: e.clientY - rect.top };
+      // Trackpad pinch arrives as ctrl+wheel with small deltas; a mouse wheel notch is ~100.
+      const factor = Math.exp(-e.deltaY * (e.ctrlKey ? 0.01 : 0.0015));
+      setViewport((v) => zoomAt(v, pointer, factor));
+    };
+    container.addEventListener('wheel', onWheel, { passive: false });
+    return () => container.removeEventListener('wheel', onWheel);
+  }, [setViewport]);
+
+  /** A gesture the browser cut short: stop panning, drop a drag as Escape would. */
+  function cancelGesture() {
+    const t = transient.current;
+    t.pan = undefined;
+    if (isDragging(t.select) || t.select.kind === 'pressing') applySelectStep(selectEscape(t.select));
+    interactiveLayerRef.current?.batchDraw();
+  }
 
   // ---- imperative API for the keyboard ------------------------------------------------------------
   useImperativeHandle(props.handle, () => ({
@@ -424,8 +457,9 @@ export function EditorCanvas(props: Props) {
         color: colors.get(hit.annotation.classId) ?? GREY,
       });
     }
+    const selected = new Set<string>(selection);
     for (const p of t.preview) {
-      if (!selection.includes(p.id)) {
+      if (!selected.has(p.id)) {
         const hit = byId.get(p.id);
         shapes.push({ geometry: p.geometry, color: colors.get(hit?.annotation.classId ?? '') ?? GREY });
       }
@@ -469,12 +503,10 @@ export function EditorCanvas(props: Props) {
       }}
       onContextMenu={(e) => e.preventDefault()}
       onAuxClick={(e) => e.preventDefault()}
-      onWheel={(e) => {
-        const rect = containerRef.current!.getBoundingClientRect();
-        const pointer = { x: e.clientX - rect.left, y: e.clientY - rect.top };
-        // Trackpad pinch arrives as ctrl+wheel with small deltas; a mouse wheel notch is ~100.
-        const factor = Math.exp(-e.deltaY * (e.ctrlKey ? 0.01 : 0.0015));
-        setViewport((v) => zoomAt(v, pointer, factor));
+      onPointerCancel={cancelGesture}
+      onLostPointerCapture={(e) => {
+        // Capture lost without a pointerup (the window lost focus, the pointer was cancelled).
+        if (e.buttons !== 0 || transient.current.pan || isDragging(transient.current.select)) cancelGesture();
       }}
       data-tool={tool}
       data-scale={viewport.scale.toFixed(4)}
@@ -540,3 +572,5 @@ export function EditorCanvas(props: Props) {
     </div>
   );
 }
+
+const NOT_DRAGGING: ReadonlySet<string> = new Set();

@@ -80,6 +80,7 @@ function ToolIcon({ tool }: { tool: ToolKind }) {
   );
 }
 
+/** One store for the app: the clipboard and the per-image undo histories outlive a visit to the gallery. */
 let sharedStore: EditorStore | undefined;
 
 export function EditorPage({ projectId, imageId }: { projectId: ProjectId; imageId: ImageId }) {
@@ -318,7 +319,9 @@ export function EditorPage({ projectId, imageId }: { projectId: ProjectId; image
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
+      // Typing, a focused control that uses the key, or a dialog in front: not the editor's key.
       if (isTextTarget(e.target) || controlOwnsKey(e.target, e.key)) return;
+      if (e.target instanceof Element && e.target.closest('[role="dialog"]')) return;
       const state = store.getState();
       const ids = new Set<string>(state.selection);
       const selectionClassIds = [
@@ -543,7 +546,7 @@ export function EditorPage({ projectId, imageId }: { projectId: ProjectId; image
               <button type="button" className="compare-close" onClick={predictions.closeCompare}>
                 Exit compare
               </button>
-              {compare.map((runId) => (
+              {compare.map((runId, index) => (
                 <figure key={runId}>
                   <figcaption>{predictions.runs.find((r) => r.id === runId)?.name}</figcaption>
                   <div className="viewer-canvas" data-drawn={drawn}>
@@ -552,6 +555,7 @@ export function EditorPage({ projectId, imageId }: { projectId: ProjectId; image
                       image={image}
                       element={element}
                       readOnly
+                      handle={index === 0 ? canvas : undefined}
                       viewport={compareViewport}
                       onViewport={setCompareViewport}
                       predictions={predictions.layers.filter((l) => l.runId === runId)}
@@ -574,7 +578,7 @@ export function EditorPage({ projectId, imageId }: { projectId: ProjectId; image
             onReopen={actions.reopen}
             onSelectViolation={(v) => {
               if (!v.annotationId) return;
-              actions.select([v.annotationId]);
+              actions.reveal(v.annotationId);
               canvas.current?.centerOn(v.annotationId);
             }}
           />

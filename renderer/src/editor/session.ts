@@ -62,7 +62,7 @@ export async function openImage(
 
 /**
  * Writes the editor's image: the record (with its class index recomputed), the status on the image row and
- * the prediction decisions. An image whose record is empty and was never saved gets no row.
+ * the prediction decisions (an empty set of decisions removes the image's decisions row).
  */
 export async function saveImage(
   db: LabelLoopDatabase,

@@ -117,8 +117,8 @@ describe('editor store', () => {
     const { store, actions, present } = setup(record([]));
     actions.pickClass('truck');
     const id = actions.createDrawn(box(100, 100, 20, 20))!;
-    for (let i = 0; i < 500; i++) actions.move([id], i % 2 === 0 ? 1 : -1, 1);
-    expect(present().record.annotations[0]!.geometry).toMatchObject({ x: 100, y: 600 - 500 + 500 });
+    for (let i = 0; i < 500; i++) actions.move([id], i % 2 === 0 ? 1 : -1, i < 300 ? 1 : -1);
+    expect(present().record.annotations[0]!.geometry).toMatchObject({ x: 100, y: 200 });
     for (let i = 0; i < 500; i++) actions.undo();
     expect(present().record.annotations[0]!.geometry).toMatchObject({ x: 100, y: 100 });
     expect(store.getState().history!.undoStack).toHaveLength(1);
@@ -228,5 +228,117 @@ describe('undo history per image', () => {
     const changed = { ...saved, record: { ...saved.record, updatedAt: saved.record.updatedAt + 1 } };
     store.actions.open({ image: image('img-1'), schema: schemaRecord, edited: changed });
     expect(store.getState().history!.undoStack).toHaveLength(0);
+  });
+});
+
+describe('the schema holds on every edit path', () => {
+  it('stops a nudge at the image border', () => {
+    const { actions, present } = setup();
+    actions.pickClass('truck');
+    const id = actions.createDrawn(box(600, 10, 30, 20))!;
+    for (let i = 0; i < 5; i++) actions.move([id], 10, 0);
+    expect(present().record.annotations[0]!.geometry).toEqual(box(610, 10, 30, 20));
+  });
+
+  it('refuses a resize that leaves the image, and says why', () => {
+    const { store, actions, present } = setup();
+    actions.pickClass('truck');
+    const id = actions.createDrawn(box(600, 10, 30, 20))!;
+    actions.reshape([{ id, geometry: box(600, 10, 80, 20) }]);
+    expect(present().record.annotations[0]!.geometry).toEqual(box(600, 10, 30, 20));
+    expect(store.getState().notice?.text).toMatch(/^Not changed: /);
+  });
+
+  it('lets an imported shape that already breaks a rule be moved towards fixing it', () => {
+    const outside = { ...record([]), annotations: [] };
+    const { actions, present, store } = setup(outside);
+    const stored = {
+      id: 'old' as AnnotationId,
+      classId: 'truck',
+      geometry: box(630, 10, 30, 20),
+      attributes: { loaded: true },
+      schemaVersion: 2,
+      createdBy: 'importer',
+      createdAt: 1,
+      updatedBy: 'importer',
+      updatedAt: 1,
+    };
+    store.actions.open({
+      image: image('img-9'),
+      schema: schemaRecord,
+      edited: {
+        record: { ...outside, imageId: 'img-9' as ImageId, annotations: [stored] },
+        display: NOTHING_HIDDEN,
+        status: 'in-progress',
+        decisions: {},
+      },
+    });
+    actions.move(['old' as AnnotationId], -5, 0);
+    expect(present().record.annotations[0]!.geometry).toEqual(box(625, 10, 30, 20));
+  });
+});
+
+describe('saving', () => {
+  it('saves within a second while changes keep coming', async () => {
+    vi.useFakeTimers();
+    try {
+      let clock = 0;
+      const saved: EditedImage[] = [];
+      const store = createEditorStore({
+        save: async (_image, edited) => {
+          saved.push(edited);
+        },
+        now: () => clock,
+        newId: () => 'a1',
+      });
+      store.actions.open({
+        image: image('img-1'),
+        schema: schemaRecord,
+        edited: { record: record([]), display: NOTHING_HIDDEN, status: 'new', decisions: {} },
+      });
+      store.actions.pickClass('truck');
+      store.actions.createDrawn(box(10, 10, 50, 40));
+      // A held arrow key: a nudge every 33 ms for 2 s.
+      for (let t = 33; t < 2000; t += 33) {
+        clock = t;
+        store.actions.move(['a1' as AnnotationId], 1, 0, true);
+        await vi.advanceTimersByTimeAsync(33);
+        if (t > 1000) break;
+      }
+      expect(saved.length).toBeGreaterThan(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('keeps edits whose save failed, and saves them when the image opens again', async () => {
+    let failing = true;
+    const saved: EditedImage[] = [];
+    const store = createEditorStore({
+      save: async (_image, edited) => {
+        if (failing) throw new Error('disk full');
+        saved.push(edited);
+      },
+      newId: () => 'a1',
+    });
+    const blank = (id: string): EditedImage => ({
+      record: { ...record([]), imageId: id as ImageId },
+      display: NOTHING_HIDDEN,
+      status: 'new',
+      decisions: {},
+    });
+    store.actions.open({ image: image('img-1'), schema: schemaRecord, edited: blank('img-1') });
+    store.actions.pickClass('truck');
+    store.actions.createDrawn(box(10, 10, 50, 40));
+    expect(await store.actions.flush()).toBe(false);
+    expect(store.getState().notice?.text).toBe('Could not save img-1.jpg: disk full');
+    store.actions.open({ image: image('img-2'), schema: schemaRecord, edited: blank('img-2') });
+    await store.actions.flush();
+    // Back on img-1 as the database still has it (empty): the unsaved box is there, and is saved now.
+    failing = false;
+    store.actions.open({ image: image('img-1'), schema: schemaRecord, edited: blank('img-1') });
+    expect(store.getState().history!.present.record.annotations).toHaveLength(1);
+    expect(await store.actions.flush()).toBe(true);
+    expect(saved.at(-1)!.record.annotations).toHaveLength(1);
   });
 });

@@ -5,7 +5,7 @@
  */
 
 import { createStore, useStore, type StoreApi } from 'zustand';
-import type { AnnotationId, Geometry } from '../../../src/core/annotations/types';
+import type { AnnotationId, Geometry, ImageAnnotations } from '../../../src/core/annotations/types';
 import {
   deleteAnnotations,
   bringToFront,
@@ -25,6 +25,7 @@ import {
 } from '../../../src/core/editing/builders';
 import { setDisplayFlag, type DisplayFlag } from '../../../src/core/editing/display';
 import type { Built, CreateContext, MissingAttributes } from '../../../src/core/editing/editContext';
+import { annotationIdsOf, type Command } from '../../../src/core/editing/commands';
 import { applyEdit, setStatus, type Edit, type EditedImage } from '../../../src/core/editing/edits';
 import {
   begin,
@@ -59,6 +60,8 @@ import type { OpenedImage } from './session';
 export const AUTHOR = 'local user';
 /** Saves run this long after the last change (IndexedDB writes one record in a few ms). */
 export const SAVE_DELAY_MS = 150;
+/** However many changes follow one another, the first of them is saved within this long. */
+export const MAX_SAVE_WAIT_MS = 800;
 export const HISTORY_LIMIT = 1000;
 /** Images whose undo history is kept while the annotator works on others. */
 export const HISTORIES_KEPT = 20;
@@ -72,6 +75,8 @@ export interface EditorSession {
   readonly image: ImageRecord;
   readonly schema: AnnotationSchema | null;
   readonly schemaVersion: number;
+  /** Version and creation time: version numbers come back after a schema undo, this does not. */
+  readonly schemaKey: string;
   readonly compiled: CompiledSchema | null;
 }
 
@@ -146,11 +151,12 @@ export type EditorStore = StoreApi<EditorState> & { actions: EditorActions };
 export interface EditorActions {
   open(opened: OpenedImage): void;
   /** Saves now; resolves when everything edited so far is in the database. */
-  flush(): Promise<void>;
-  close(): Promise<void>;
+  flush(): Promise<boolean>;
   setTool(tool: ToolKind): void;
   pickClass(classId: string): void;
   select(ids: readonly AnnotationId[]): void;
+  /** Shows and unlocks an object (and its class) and selects it: where a listed problem leads. */
+  reveal(id: AnnotationId): void;
   selectAll(): void;
   createDrawn(geometry: Geometry): AnnotationId | undefined;
   move(ids: readonly AnnotationId[], dx: number, dy: number, nudge?: boolean): void;
@@ -172,8 +178,6 @@ export interface EditorActions {
   reopen(): void;
   undo(): void;
   redo(): void;
-  /** Several edits as one undo step (accepting predictions adds annotations and records the decision). */
-  performEdits(edits: readonly Edit[], label: string, select?: readonly AnnotationId[]): void;
   /** Accepts predictions into ground truth as one undo step, with the same schema checks as drawing. */
   acceptPredictions(runId: RunId, predictions: readonly Prediction[]): void;
   rejectPredictions(runId: RunId, ids: readonly string[]): void;
@@ -206,80 +210,99 @@ export function createEditorStore(deps: EditorDeps): EditorStore {
   const { getState: get, setState: set } = store;
 
   // ---- saving -------------------------------------------------------------------------------------
+  // Saves run one after another; `queue` is the last one. A held key keeps changing the image, so a save
+  // waits at most MAX_SAVE_WAIT_MS after the first unsaved change, however many follow.
   let timer: ReturnType<typeof setTimeout> | undefined;
-  let inFlight: Promise<void> | undefined;
+  let dirtySince: number | undefined;
+  let queue: Promise<unknown> = Promise.resolve();
+
+  /** Runs `job` after the saves before it; resolves to the error, or null when it succeeded. */
+  function enqueue(job: () => Promise<void>): Promise<unknown> {
+    const run = queue.then(job).then(
+      () => null,
+      (error: unknown) => error ?? new Error('unknown error'),
+    );
+    queue = run;
+    return run;
+  }
+
+  const saveFailed = (fileName: string, error: unknown) =>
+    set({
+      saveState: 'error',
+      notice: {
+        tone: 'error',
+        text: `Could not save ${fileName}: ${error instanceof Error ? error.message : String(error)}`,
+      },
+    });
 
   const scheduleSave = () => {
     clearTimeout(timer);
     if (get().saveState !== 'error') set({ saveState: 'saving' });
-    timer = setTimeout(() => void flush(), SAVE_DELAY_MS);
+    const at = now();
+    dirtySince ??= at;
+    timer = setTimeout(
+      () => void flush(),
+      Math.max(0, Math.min(SAVE_DELAY_MS, dirtySince + MAX_SAVE_WAIT_MS - at)),
+    );
   };
 
-  async function flush(): Promise<void> {
+  /** Saves everything edited so far; false when a save failed (the edits stay in memory and marked unsaved). */
+  async function flush(): Promise<boolean> {
     clearTimeout(timer);
+    dirtySince = undefined;
     for (;;) {
-      if (inFlight) {
-        await inFlight;
-        continue;
-      }
+      await queue;
       const { history, session } = get();
-      if (!history || !session || !isDirty(history)) return;
+      if (!history || !session || !isDirty(history)) return true;
       const mark = history.seq;
-      const imageId = session.image.id;
+      const image = session.image;
       set({ saveState: 'saving' });
-      let failed = false;
-      inFlight = deps.save(session.image, committedImage(history)).then(
-        () => {
-          const current = get();
-          if (current.history && current.session?.image.id === imageId) {
-            const saved = markSaved(current.history, mark);
-            set({ history: saved, saveState: isDirty(saved) ? 'saving' : 'saved' });
-          }
-        },
-        (error: unknown) => {
-          failed = true;
-          set({
-            saveState: 'error',
-            notice: {
-              tone: 'error',
-              text: `Could not save: ${error instanceof Error ? error.message : String(error)}`,
-            },
-          });
-        },
-      );
-      await inFlight;
-      inFlight = undefined;
-      if (failed) return;
+      const error = await enqueue(() => deps.save(image, committedImage(history)));
+      if (error !== null) {
+        saveFailed(image.fileName, error);
+        return false;
+      }
+      const current = get();
+      if (current.history && current.session?.image.id === image.id) {
+        const saved = markSaved(current.history, mark);
+        set({ history: saved, saveState: isDirty(saved) ? 'saving' : 'saved' });
+      }
     }
   }
 
   // ---- undo history per image ---------------------------------------------------------------------
   // Going back to an image brings back its undo steps, as long as what was saved is what is loaded again
-  // (nothing else changed the image meanwhile) and the schema is the same.
-  const histories = new Map<string, { schemaVersion: number; history: History }>();
+  // (nothing else changed the image meanwhile) under the same schema. Unsaved edits (a save failed, or
+  // an edit landed while the next image loaded) are kept here too, saved aside, and win when it reopens.
+  const histories = new Map<string, { schemaKey: string; history: History }>();
 
-  function keepHistory(imageId: string, schemaVersion: number, history: History): void {
-    if (isDirty(history) || history.transaction) return;
-    histories.delete(imageId);
-    histories.set(imageId, { schemaVersion, history });
+  function keepHistory(image: ImageRecord, schemaKey: string, history: History): void {
+    histories.delete(image.id);
+    histories.set(image.id, { schemaKey, history });
     while (histories.size > HISTORIES_KEPT) histories.delete(histories.keys().next().value!);
+    if (!isDirty(history)) return;
+    const mark = history.seq;
+    void enqueue(() => deps.save(image, committedImage(history))).then((error) => {
+      if (error !== null) return saveFailed(image.fileName, error);
+      const kept = histories.get(image.id);
+      if (kept?.history === history)
+        histories.set(image.id, { schemaKey, history: markSaved(history, mark) });
+    });
   }
 
-  function historyFor(imageId: string, schemaVersion: number, loaded: EditedImage): History {
+  function historyFor(imageId: string, schemaKey: string, loaded: EditedImage): History {
     const kept = histories.get(imageId);
     histories.delete(imageId);
-    const saved = kept?.history.present;
-    if (
-      kept &&
-      saved &&
-      kept.schemaVersion === schemaVersion &&
+    if (!kept) return createHistory(loaded, { limit: HISTORY_LIMIT });
+    if (isDirty(kept.history)) return kept.history;
+    const saved = kept.history.present;
+    const same =
+      kept.schemaKey === schemaKey &&
       saved.record.updatedAt === loaded.record.updatedAt &&
       saved.record.annotations.length === loaded.record.annotations.length &&
-      saved.status === loaded.status
-    ) {
-      return kept.history;
-    }
-    return createHistory(loaded, { limit: HISTORY_LIMIT });
+      saved.status === loaded.status &&
+      sameDecisions(saved.decisions, loaded.decisions);
+    return same ? kept.history : createHistory(loaded, { limit: HISTORY_LIMIT });
   }
 
   // ---- editing ------------------------------------------------------------------------------------
@@ -300,13 +323,56 @@ export function createEditorStore(deps: EditorDeps): EditorStore {
     return undefined;
   }
 
-  /** Applies edits as one undo step (plus any automatic status change), then schedules a save. */
-  function step(edits: readonly Edit[], options: { label?: string; nudgeKey?: string } = {}): void {
+  /**
+   * The first error-level violation the edits would add to the annotations they touch (a missing required
+   * attribute is not one: the panel asks for it). What was already wrong before does not count, so an
+   * imported shape that breaks a rule can still be edited towards fixing it.
+   */
+  function introducedError(
+    before: EditedImage,
+    after: EditedImage,
+    edits: readonly Edit[],
+  ): string | undefined {
+    const { session } = get();
+    if (!session?.compiled) return undefined;
+    const compiled = session.compiled;
+    const touched = new Set(edits.flatMap((edit) => (isLabelCommand(edit) ? annotationIdsOf(edit) : [])));
+    if (touched.size === 0) return undefined;
+    const errorsOf = (record: ImageAnnotations, index: number) =>
+      validateAnnotation(compiled, record.annotations[index]!, {
+        imageId: session.image.id,
+        index,
+        image: session.image,
+      }).filter((v) => v.severity === 'error' && v.code !== 'missing-required-attribute');
+    const beforeIndex = new Map(before.record.annotations.map((a, i) => [a.id, i]));
+    for (let i = 0; i < after.record.annotations.length; i++) {
+      const id = after.record.annotations[i]!.id;
+      if (!touched.has(id)) continue;
+      const errors = errorsOf(after.record, i);
+      if (errors.length === 0) continue;
+      const j = beforeIndex.get(id);
+      const old = new Set(j === undefined ? [] : errorsOf(before.record, j).map((v) => v.code));
+      const added = errors.find((v) => !old.has(v.code));
+      if (added) return added.message;
+    }
+    return undefined;
+  }
+
+  /**
+   * Applies edits as one undo step (plus any automatic status change), then schedules a save. Refused, with
+   * the reason shown, when the edits would break a schema rule; false then.
+   */
+  function step(edits: readonly Edit[], options: { label?: string; nudgeKey?: string } = {}): boolean {
     const { history } = get();
-    if (!history || edits.length === 0) return;
+    if (!history || edits.length === 0) return false;
     const before = history.present;
     let next: History;
     const afterEdits = edits.reduce(applyEdit, before);
+    const problem = introducedError(before, afterEdits, edits);
+    if (problem) {
+      set({ notice: { tone: 'error', text: `Not changed: ${problem}` } });
+      return false;
+    }
     const follow = edits.some((e) => e.kind === 'set-status')
       ? undefined
       : statusFollowUp(before, afterEdits);
@@ -323,6 +389,7 @@ export function createEditorStore(deps: EditorDeps): EditorStore {
     }
     set({ history: next, doneRefusal: null });
     scheduleSave();
+    return true;
   }
 
   function run<T extends object>(built: Built<T>, label?: string): (Built<T> & { ok: true }) | undefined {
@@ -330,8 +397,7 @@ export function createEditorStore(deps: EditorDeps): EditorStore {
       if (built.code !== 'no-change') set({ notice: { tone: 'error', text: built.reason } });
       return undefined;
     }
-    step([built.command], { label });
-    return built;
+    return step([built.command], { label }) ? built : undefined;
   }
 
   const record = () => get().history?.present.record;
@@ -355,25 +421,27 @@ export function createEditorStore(deps: EditorDeps): EditorStore {
       const schema = opened.schema?.schema ?? null;
       const schemaVersion = opened.schema?.version ?? 0;
       const classes = drawableClasses(schema);
+      const schemaKey = opened.schema ? `${opened.schema.version}@${opened.schema.createdAt}` : 'none';
       const { activeClassId, session: previous, history: previousHistory } = get();
-      if (previous && previousHistory)
-        keepHistory(previous.image.id, previous.schemaVersion, previousHistory);
+      dirtySince = undefined;
+      if (previous && previousHistory) keepHistory(previous.image, previous.schemaKey, previousHistory);
+      const history = historyFor(opened.image.id, schemaKey, opened.edited);
+      const sameProject = previous?.image.projectId === opened.image.projectId;
       set({
-        session: { image: opened.image, schema, schemaVersion, compiled },
-        history: historyFor(opened.image.id, schemaVersion, opened.edited),
+        session: { image: opened.image, schema, schemaVersion, schemaKey, compiled },
+        history,
+        // Hidden and locked classes are a view of one project.
+        ...(sameProject ? {} : { hiddenClasses: [], lockedClasses: [] }),
         selection: [],
         activeClassId: classes.some((c) => c.id === activeClassId) ? activeClassId : (classes[0]?.id ?? null),
         doneRefusal: null,
         missing: [],
         notice: null,
-        saveState: 'saved',
+        saveState: isDirty(history) ? 'saving' : 'saved',
       });
+      if (isDirty(history)) scheduleSave();
     },
     flush,
-    async close() {
-      await flush();
-      set({ session: null, history: null, selection: [] });
-    },
     setTool(tool) {
       if (tool === 'select') return set({ tool });
       const { session, activeClassId } = get();
@@ -392,9 +460,9 @@ export function createEditorStore(deps: EditorDeps): EditorStore {
       const { session, selection, tool } = get();
       const cls = session?.schema?.classes.find((c) => c.id === classId);
       if (!cls) return;
+      if (!cls.geometries.some((g) => g !== 'tag')) return actions.toggleTag(classId);
       // With the select tool a class key relabels the selection; with a drawing tool it picks what to draw next.
       if (selection.length > 0 && tool === 'select') return actions.changeClass(classId);
-      if (!cls.geometries.some((g) => g !== 'tag')) return actions.toggleTag(classId);
       const keepTool = tool === 'select' || cls.geometries.includes(tool);
       set({
         activeClassId: classId,
@@ -403,6 +471,22 @@ export function createEditorStore(deps: EditorDeps): EditorStore {
     },
     select(ids) {
       set({ selection: editable(ids), missing: [] });
+    },
+    reveal(id) {
+      const { history, hiddenClasses, lockedClasses } = get();
+      const annotation = history?.present.record.annotations.find((a) => a.id === id);
+      if (!history || !annotation) return;
+      let next = history;
+      for (const flag of ['hidden', 'locked'] as const) {
+        const edit = setDisplayFlag(next.present.display, flag, [id], false);
+        if (edit) next = perform(next, edit);
+      }
+      set({
+        history: next,
+        hiddenClasses: hiddenClasses.filter((c) => c !== annotation.classId),
+        lockedClasses: lockedClasses.filter((c) => c !== annotation.classId),
+        selection: [id],
+      });
     },
     selectAll() {
       set({ selection: editable(record()?.annotations.map((a) => a.id) ?? []) });
@@ -434,16 +518,25 @@ export function createEditorStore(deps: EditorDeps): EditorStore {
         set({ notice: { tone: 'error', text: `Not drawn: ${problems[0]!.message}` } });
         return undefined;
       }
-      step([built.command]);
+      if (!step([built.command])) return undefined;
       const missing =
         built.missing.length > 0 ? [{ id: built.annotation.id, attributes: built.missing }] : [];
       set({ selection: [built.annotation.id], missing });
       return built.annotation.id;
     },
-    move(ids, dx, dy, nudge = false) {
+    move(ids, requestedDx, requestedDy, nudge = false) {
       const current = record();
+      const image = get().session?.image;
       const movable = editable(ids);
-      if (!current || movable.length === 0) return;
+      if (!current || !image || movable.length === 0) return;
+      // Shapes stay inside the image: the move stops at its border (as a mouse drag does).
+      const moving = new Set<string>(movable);
+      const bounds = current.annotations
+        .filter((a) => moving.has(a.id))
+        .map((a) => geometryBounds(a.geometry))
+        .reduce(unionBounds);
+      const dx = clampDelta(requestedDx, bounds.minX, bounds.maxX, image.width);
+      const dy = clampDelta(requestedDy, bounds.minY, bounds.maxY, image.height);
       const built = moveAnnotations(current, movable, dx, dy, context());
       if (!built.ok) return;
       step([built.command], { nudgeKey: nudge ? `nudge:${[...movable].sort().join(',')}` : undefined });
@@ -510,7 +603,7 @@ export function createEditorStore(deps: EditorDeps): EditorStore {
         if (built.code !== 'no-change') set({ notice: { tone: 'error', text: built.reason } });
         return;
       }
-      step([built.command]);
+      if (!step([built.command])) return;
       set({
         selection: built.ids,
         missing: built.missing,
@@ -539,7 +632,8 @@ export function createEditorStore(deps: EditorDeps): EditorStore {
       const on = !targets.every((id) => history.present.display[flag].includes(id));
       const edit = setDisplayFlag(history.present.display, flag, targets, on);
       if (!edit) return;
-      const nextSelection = on ? get().selection.filter((id) => !targets.includes(id)) : get().selection;
+      const changed = new Set<string>(targets);
+      const nextSelection = on ? get().selection.filter((id) => !changed.has(id)) : get().selection;
       set({ history: perform(history, edit), selection: nextSelection });
     },
     showAll() {
@@ -618,10 +712,6 @@ export function createEditorStore(deps: EditorDeps): EditorStore {
       set({ history: next, selection: keepExisting(next, get().selection), doneRefusal: null });
       scheduleSave();
     },
-    performEdits(edits, label, select) {
-      step(edits, { label });
-      if (select) set({ selection: select });
-    },
     acceptPredictions(runId, predictions) {
       const { session, history } = get();
       if (!session?.compiled || !history) return;
@@ -637,7 +727,7 @@ export function createEditorStore(deps: EditorDeps): EditorStore {
         set({ notice: { tone: 'error', text: result.reason } });
         return;
       }
-      step(result.edits);
+      if (!step(result.edits)) return;
       const skipped = result.skipped.filter((s) => s.reason !== 'already accepted');
       set({
         selection: result.annotationIds,
@@ -718,3 +808,18 @@ export function selectionBounds(state: EditorState) {
 
 export const useEditorState = <T>(store: EditorStore, selector: (state: EditorState) => T): T =>
   useStore(store, selector);
+
+const NOT_LABEL_EDITS = new Set(['set-display', 'set-status', 'set-decisions']);
+const isLabelCommand = (edit: Edit): edit is Command => !NOT_LABEL_EDITS.has(edit.kind);
+
+/** A move along one axis, shortened so the moved bounds [min, max] end inside [0, size] (never pushed further out). */
+function clampDelta(delta: number, min: number, max: number, size: number): number {
+  if (delta > 0) return Math.min(delta, Math.max(0, size - max));
+  if (delta < 0) return Math.max(delta, Math.min(0, -min));
+  return delta;
+}
+
+function sameDecisions(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
+}

@@ -67,6 +67,8 @@ interface PanCache {
 
 /** After the zoom has been still this long, a stretched bitmap is replaced by a sharp repaint. */
 const SETTLE_MS = 120;
+/** Device pixels of the pan bitmap at most (~16M: 64 MB). */
+const MAX_CACHE_PIXELS = 16_000_000;
 
 const inside = (inner: Bounds, outer: Bounds) =>
   inner.minX >= outer.minX &&
@@ -81,8 +83,15 @@ function paintCache(
   pixelRatio: number,
   reuse?: HTMLCanvasElement,
 ): PanCache {
-  const marginX = (visible.maxX - visible.minX) / 2;
-  const marginY = (visible.maxY - visible.minY) / 2;
+  // Half a view on every side, less when that bitmap would pass MAX_CACHE_PIXELS (big or HiDPI screens).
+  const width = (visible.maxX - visible.minX) * scale * pixelRatio;
+  const height = (visible.maxY - visible.minY) * scale * pixelRatio;
+  const margin = Math.max(
+    0,
+    Math.min(0.5, (Math.sqrt(MAX_CACHE_PIXELS / Math.max(1, width * height)) - 1) / 2),
+  );
+  const marginX = (visible.maxX - visible.minX) * margin;
+  const marginY = (visible.maxY - visible.minY) * margin;
   const region = {
     minX: visible.minX - marginX,
     minY: visible.minY - marginY,
@@ -113,6 +122,8 @@ export const AnnotationsShape = memo(function AnnotationsShape({
   const painted = useLatest(onPainted);
   const cache = useRef<PanCache | undefined>(undefined);
   const lastScale = useRef(0);
+  /** The bitmap's canvas, kept across repaints so a zoom settle does not allocate a new one. */
+  const spare = useRef<HTMLCanvasElement | undefined>(undefined);
   const settle = useRef<ReturnType<typeof setTimeout>>(undefined);
   useEffect(() => () => clearTimeout(settle.current), []);
   const sceneFunc = useCallback(
@@ -161,7 +172,8 @@ export const AnnotationsShape = memo(function AnnotationsShape({
         current.pixelRatio !== pixelRatio ||
         !inside(live.visible, current.region)
       ) {
-        current = paintCache(scene, live.visible, live.scale, pixelRatio, current?.canvas);
+        current = paintCache(scene, live.visible, live.scale, pixelRatio, spare.current);
+        spare.current = current.canvas;
         cache.current = current;
       }
       raw.save();

@@ -43,6 +43,9 @@ export function usePredictions(
 
   useEffect(() => {
     let live = true;
+    // Nothing of the previous image may show (or be accepted) while this one's predictions load.
+    setPerImage([]);
+    setSelected(null);
     void Promise.all([listRuns(db, projectId), predictionsFor(db, imageId)]).then(([r, p]) => {
       if (!live) return;
       setRuns(r);
@@ -76,7 +79,17 @@ export function usePredictions(
 
   const acceptAllAbove = (store: EditorStore, runId?: RunId) => {
     const { view, history } = store.getState();
-    const target = runId ? perImage.find((p) => p.runId === runId) : shownRuns(store)[0];
+    const shown = shownRuns(store);
+    const selectedRun = selected?.slice(0, selected.indexOf('/'));
+    const target = runId
+      ? perImage.find((p) => p.runId === runId)
+      : shown.length === 1
+        ? shown[0]
+        : shown.find((p) => p.runId === selectedRun);
+    if (!runId && shown.length > 1 && !target)
+      return store.actions.notify(
+        'Several runs are shown: show one, or select one of its predictions, to accept all from it',
+      );
     if (!target || !history) return store.actions.notify('No predictions on this image');
     const above = predictionsAbove(
       target.predictions,
