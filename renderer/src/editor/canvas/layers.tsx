@@ -161,9 +161,8 @@ export const AnnotationsShape = memo(function AnnotationsShape({
           painted.current?.(current.count);
           return;
         }
-        cache.current = undefined;
-        painted.current?.(paintAnnotations(raw, scene, live));
-        return;
+        // Out of the bitmap's range: make a new one at this zoom, which the next frames stretch in turn.
+        current = undefined;
       }
       if (
         current === undefined ||
