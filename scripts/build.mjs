@@ -38,5 +38,14 @@ await Promise.all([
       js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
     },
   }),
+  esbuild({
+    ...shared,
+    entryPoints: ['src/host/cli/labelloop.ts'],
+    outfile: 'dist/cli/labelloop.mjs',
+    format: 'esm',
+    banner: {
+      js: "#!/usr/bin/env node\nimport { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+    },
+  }),
 ]);
-if (!quiet) console.log('built dist/renderer, dist/electron, dist/host');
+if (!quiet) console.log('built dist/renderer, dist/electron, dist/host, dist/cli');
