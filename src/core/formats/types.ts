@@ -61,3 +61,9 @@ export interface WriteOptions {
   readonly labels: readonly string[];
   readonly skeletons?: Readonly<Record<string, readonly string[]>>;
 }
+
+/** What a writer of one file returns: the file (null when the image cannot be written) and what it left out. */
+export interface FormatWriteResult {
+  readonly file: WrittenFile | null;
+  readonly problems: readonly FormatProblem[];
+}
