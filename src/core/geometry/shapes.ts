@@ -63,7 +63,8 @@ export const boundsOfCorners = (a: Xy, b: Xy): Bounds => ({
   maxY: Math.max(a.y, b.y),
 });
 
-function pointsBounds(points: readonly Xy[], into: Bounds = EMPTY_BOUNDS): Bounds {
+/** Bounds of a list of points (grown from `into`); empty bounds for no points. */
+export function pointsBounds(points: readonly Xy[], into: Bounds = EMPTY_BOUNDS): Bounds {
   let { minX, minY, maxX, maxY } = into;
   for (const p of points) {
     if (p.x < minX) minX = p.x;

@@ -1,12 +1,8 @@
 /** How far a stored geometry moved between two versions: the largest shift of any vertex or corner, in pixels. */
 
 import type { Geometry } from '../annotations/types';
+import type { Xy } from '../geometry/polygons';
 import { isLabeledKeypoint, rotatedBoxCorners, type AreaGeometry } from '../geometry/shapes';
-
-interface Xy {
-  readonly x: number;
-  readonly y: number;
-}
 
 interface Rect {
   readonly x: number;

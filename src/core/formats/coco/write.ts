@@ -5,7 +5,7 @@
 
 import type { AttributeValue, Geometry, ImagePoint } from '../../annotations/types';
 import { signedArea } from '../../geometry/polygons';
-import { rotatedBoxCorners } from '../../geometry/shapes';
+import { pointsBounds, rotatedBoxCorners } from '../../geometry/shapes';
 import type { FormatAnnotation, FormatImage, FormatProblem, WriteOptions, WrittenFile } from '../types';
 
 /*
@@ -60,18 +60,10 @@ interface Written {
   readonly keypoints?: string;
 }
 
+/** COCO's bbox `[x, y, width, height]` of some points. */
 function boundsOf(points: readonly ImagePoint[]): [number, number, number, number] {
-  let minX = Infinity;
-  let minY = Infinity;
-  let maxX = -Infinity;
-  let maxY = -Infinity;
-  for (const p of points) {
-    if (p.x < minX) minX = p.x;
-    if (p.y < minY) minY = p.y;
-    if (p.x > maxX) maxX = p.x;
-    if (p.y > maxY) maxY = p.y;
-  }
-  return [minX, minY, maxX - minX, maxY - minY];
+  const b = pointsBounds(points);
+  return [b.minX, b.minY, b.maxX - b.minX, b.maxY - b.minY];
 }
 
 const allFinite = (values: readonly number[]): boolean => values.every(Number.isFinite);
