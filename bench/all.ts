@@ -21,6 +21,10 @@ const BENCHES: Record<string, { script: string; what: string; needsBuild?: boole
     what: 'labeling canvas in Chromium: pan, zoom, drag with 10,000 boxes on 4K; open and next image',
     needsBuild: true,
   },
+  datasets: {
+    script: 'bench/datasets.ts',
+    what: 'COCO and YOLO export and import, version snapshot and diff: 100,000 images, 1,000,000 boxes',
+  },
 };
 
 const only = process.argv
