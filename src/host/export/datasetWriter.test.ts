@@ -81,6 +81,24 @@ describe('writeDataset', () => {
     );
   });
 
+  it('writes no manifest.json when the manifest is null, and returns the files written', async () => {
+    const target = join(dir, 'converted');
+    const written = await writeDataset(target, await entries(), null);
+    expect(Object.keys(await tree(target)).sort()).toEqual([
+      'data.yaml',
+      'images/train/photo.jpg',
+      'images/val/photo.jpg',
+      'labels/train/photo.txt',
+    ]);
+    expect(written.map((file) => file.path)).toEqual([
+      'data.yaml',
+      'labels/train/photo.txt',
+      'images/train/photo.jpg',
+      'images/val/photo.jpg',
+    ]);
+    expect(written[0]).toEqual({ path: 'data.yaml', bytes: 24, sha256: sha('path: .\nnames:\n  0: car\n') });
+  });
+
   it('gives byte-identical output when the same version is exported twice', async () => {
     await writeDataset(join(dir, 'a'), await entries(), MANIFEST);
     await writeDataset(join(dir, 'b'), await entries(), MANIFEST);

@@ -105,8 +105,24 @@ export async function writeDataset(
   target: string,
   entries: AsyncIterable<DatasetEntry> | Iterable<DatasetEntry>,
   manifest: Omit<DatasetManifest, 'files'>,
+  options?: WriteDatasetOptions,
+): Promise<DatasetManifest>;
+/**
+ * With `manifest: null` no manifest.json is written (a converted dataset is not a LabelLoop version), with
+ * the same atomicity; returns the files written.
+ */
+export async function writeDataset(
+  target: string,
+  entries: AsyncIterable<DatasetEntry> | Iterable<DatasetEntry>,
+  manifest: null,
+  options?: WriteDatasetOptions,
+): Promise<readonly ManifestFile[]>;
+export async function writeDataset(
+  target: string,
+  entries: AsyncIterable<DatasetEntry> | Iterable<DatasetEntry>,
+  manifest: Omit<DatasetManifest, 'files'> | null,
   options: WriteDatasetOptions = {},
-): Promise<DatasetManifest> {
+): Promise<DatasetManifest | readonly ManifestFile[]> {
   const parent = dirname(target);
   await mkdir(parent, { recursive: true });
   if (
@@ -125,7 +141,7 @@ export async function writeDataset(
   try {
     for await (const entry of entries) {
       if (options.signal?.aborted) throw new ExportCancelled();
-      if (!isSafeRelativePath(entry.path) || entry.path === MANIFEST_FILE) {
+      if (!isSafeRelativePath(entry.path) || (manifest !== null && entry.path === MANIFEST_FILE)) {
         throw new Error(
           `refusing to write ${JSON.stringify(entry.path)}: not a plain relative path in the export`,
         );
@@ -147,13 +163,13 @@ export async function writeDataset(
       options.onProgress?.(files.length);
     }
     if (options.signal?.aborted) throw new ExportCancelled();
-    const complete = buildManifest({ ...manifest, files });
-    await writeHashed(join(temp, MANIFEST_FILE), manifestText(complete));
+    const complete = manifest === null ? null : buildManifest({ ...manifest, files });
+    if (complete !== null) await writeHashed(join(temp, MANIFEST_FILE), manifestText(complete));
     // Directory entries must be durable before the rename publishes them.
     for (const folder of [...folders].sort((a, b) => b.length - a.length)) await fsyncPath(folder);
     await rename(temp, target);
     await fsyncPath(parent);
-    return complete;
+    return complete ?? files;
   } catch (error) {
     await rm(temp, { recursive: true, force: true });
     throw error;
