@@ -277,6 +277,8 @@ const coco8Sizes: Record<string, [number, number]> = {
   'val/000000000061.jpg': [640, 488],
 };
 
+// The shared assets sit beside the repository in CI and on the team's machines; a lone clone without them
+// skips these tests (with this warning) instead of failing on a missing folder.
 if (!existsSync(coco8)) console.warn(`COCO8 tests skipped: ${coco8} is missing`);
 
 describe.skipIf(!existsSync(coco8))('readYoloLabels on COCO8 (../shared/assets/datasets/coco8)', () => {
