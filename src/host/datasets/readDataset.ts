@@ -5,7 +5,6 @@
  */
 
 import { basename, dirname, join, resolve } from 'node:path';
-import { readCocoText } from '../../core/formats/coco';
 import { CVAT_FILE, readCvat } from '../../core/formats/cvat';
 import { readLabelme } from '../../core/formats/labelme';
 import { resolveDatasetPath } from '../../core/formats/paths';
@@ -20,6 +19,7 @@ import {
   type DatasetOnDisk,
   type ReadDatasetOptions,
 } from './onDisk';
+import { readCocoFile } from './readCocoStream';
 import { readYoloFromDisk } from './readYolo';
 
 export {
@@ -114,7 +114,7 @@ async function imageFolderBeside(file: string, options: ReadDatasetOptions): Pro
 async function readCocoFromDisk(path: string, options: ReadDatasetOptions): Promise<DatasetOnDisk> {
   const file = await cocoFile(path);
   const name = basename(file);
-  const dataset = readCocoText(await readText(file), name);
+  const dataset = await readCocoFile(file, name);
   requireUsable(dataset, file, 'coco');
   const imageRoot = await imageFolderBeside(file, options);
   return { format: 'coco', imageRoot, ...(await locateImages(dataset, imageRoot, () => name)) };
