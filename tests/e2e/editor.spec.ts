@@ -342,6 +342,17 @@ test('predictions are reviewed: threshold, accept, reject, accept all (schema-ch
   saved = await editor.stored();
   expect(saved.annotations).toHaveLength(1);
 
+  // Review from the keyboard: "." selects the best undecided prediction, Shift+Enter accepts it and moves on,
+  // Shift+Delete rejects the next one (the 2 px box).
+  await page.keyboard.press('.');
+  await expect(runA.locator('[data-testid="prediction-row"][aria-selected="true"]')).toContainText('0.81');
+  await page.keyboard.press('Shift+Enter');
+  await editor.expectCount(2);
+  await expect(runA.locator('[data-testid="prediction-row"][aria-selected="true"]')).toContainText('0.41');
+  await page.keyboard.press('Shift+Delete');
+  await expect(runA.getByTestId('prediction-row')).toHaveCount(1);
+  await editor.expectCount(2);
+
   // Side by side: run A against run B on the same image.
   await panel.getByLabel('First run').selectOption({ label: 'detector-a.json' });
   await panel.getByLabel('Second run').selectOption({ label: 'detector-b.json' });

@@ -310,6 +310,14 @@ export function EditorPage({ projectId, imageId }: { projectId: ProjectId; image
           return predictions.toggleAll(store);
         case 'prediction.acceptAll':
           return predictions.acceptAllAbove(store);
+        case 'prediction.next':
+          return predictions.selectStep(store, 1);
+        case 'prediction.previous':
+          return predictions.selectStep(store, -1);
+        case 'prediction.accept':
+          return predictions.decideSelected(store, 'accept');
+        case 'prediction.reject':
+          return predictions.decideSelected(store, 'reject');
         case 'help':
           return actions.toggleCheatSheet();
       }

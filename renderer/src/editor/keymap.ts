@@ -54,6 +54,10 @@ export const EDITOR_ACTIONS = [
   'layer.groundTruth',
   'layer.predictions',
   'prediction.acceptAll',
+  'prediction.next',
+  'prediction.previous',
+  'prediction.accept',
+  'prediction.reject',
   'help',
 ] as const;
 export type EditorAction = (typeof EDITOR_ACTIONS)[number];
@@ -182,6 +186,20 @@ export const SHORTCUTS: readonly Shortcut[] = [
     action: 'prediction.acceptAll',
     keys: ['Shift+a'],
     label: 'Accept all predictions above the threshold',
+    group: 'Layers',
+  },
+  { action: 'prediction.next', keys: ['.'], label: 'Select the next prediction', group: 'Layers' },
+  { action: 'prediction.previous', keys: [','], label: 'Select the previous prediction', group: 'Layers' },
+  {
+    action: 'prediction.accept',
+    keys: ['Shift+Enter'],
+    label: 'Accept the selected prediction',
+    group: 'Layers',
+  },
+  {
+    action: 'prediction.reject',
+    keys: ['Shift+Backspace', 'Shift+Delete'],
+    label: 'Reject the selected prediction',
     group: 'Layers',
   },
 

@@ -178,6 +178,41 @@ export function usePredictions(
     await storeRun(store, fileName, parsed);
   };
 
+  /** What `.` and `,` step through: undecided predictions at or above the threshold of the shown runs, best first. */
+  const reviewable = (store: EditorStore) => {
+    const { view, history } = store.getState();
+    const decided = history?.present.decisions ?? {};
+    return shownRuns(store)
+      .flatMap((p) =>
+        predictionsAbove(p.predictions, view.threshold, decided, p.runId).map((prediction) => ({
+          runId: p.runId,
+          prediction,
+        })),
+      )
+      .sort((a, b) => b.prediction.score - a.prediction.score);
+  };
+
+  /** Selects the next (or previous) prediction to review; from none, the best one. */
+  const selectStep = (store: EditorStore, step: 1 | -1) => {
+    const list = reviewable(store);
+    if (list.length === 0) return store.actions.notify('No predictions left to review at this threshold');
+    const at = list.findIndex((item) => decisionKey(item.runId, item.prediction.id) === selected);
+    const next = list[at < 0 ? 0 : (at + step + list.length) % list.length]!;
+    setSelected(decisionKey(next.runId, next.prediction.id));
+  };
+
+  /** Accepts or rejects the selected prediction, then moves on to the next one. */
+  const decideSelected = (store: EditorStore, decision: 'accept' | 'reject') => {
+    const list = reviewable(store);
+    const at = list.findIndex((item) => decisionKey(item.runId, item.prediction.id) === selected);
+    if (at < 0) return store.actions.notify('Select a prediction first (. and , step through them)');
+    const { runId, prediction } = list[at]!;
+    if (decision === 'accept') store.actions.acceptPredictions(runId, [prediction]);
+    else store.actions.rejectPredictions(runId, [prediction.id]);
+    const following = list[at + 1] ?? list[at - 1];
+    setSelected(following ? decisionKey(following.runId, following.prediction.id) : null);
+  };
+
   const panelProps = (store: EditorStore): PredictionsPanelProps => {
     const { view } = store.getState();
     return {
@@ -217,6 +252,8 @@ export function usePredictions(
     compare,
     toggleAll,
     acceptAllAbove,
+    selectStep,
+    decideSelected,
     panelProps,
     closeCompare: () => setComparison(null),
     /** The class-mapping step of an import waiting for the user, or null. */
