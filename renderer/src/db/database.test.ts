@@ -8,6 +8,7 @@ import { latestImport } from './imports';
 import type { ImageId, ProjectId } from '../../../src/core/ids';
 import { addPredictionRun, decisionsFor, predictionsFor, saveDecisions } from './predictions';
 import type { RunId } from '../../../src/core/predictions/types';
+import { createProjectVersion, listVersions } from './versions';
 
 describe('MIGRATIONS', () => {
   it('numbers versions 1, 2, 3… strictly increasing', () => {
@@ -31,6 +32,7 @@ describe('MIGRATIONS', () => {
       'schemaChanges',
       'schemaVersions',
       'settings',
+      'versions',
     ]);
     db.close();
   });
@@ -245,6 +247,78 @@ describe('a version-2 database', () => {
     await saveDecisions(db, projectId, imageId, { 'r-1/p1': 'accepted' });
     expect((await predictionsFor(db, imageId)).map((row) => row.predictions.length)).toEqual([1]);
     expect(await decisionsFor(db, imageId)).toEqual({ 'r-1/p1': 'accepted' });
+    db.close();
+  });
+});
+
+/**
+ * Frozen fixture: the version-3 schema and rows (a prediction run, its predictions and decisions). Never
+ * edit this to match a newer schema; add a fixture for the new version instead.
+ */
+const VERSION_3_STORES = {
+  ...VERSION_2_STORES,
+  predictionRuns: 'id, projectId',
+  predictions: '[runId+imageId], runId, imageId, projectId',
+  decisions: 'imageId, projectId',
+};
+const VERSION_3_ROWS = {
+  ...VERSION_2_ROWS,
+  predictionRuns: [
+    {
+      id: 'r-1',
+      projectId: 'p-1',
+      name: 'detections.json',
+      source: 'import',
+      createdAt: 1_700_000_090_000,
+      imageCount: 1,
+      predictionCount: 1,
+    },
+  ],
+  predictions: [
+    {
+      runId: 'r-1',
+      imageId: 'i-2',
+      projectId: 'p-1',
+      predictions: [
+        {
+          id: 'p1',
+          classId: 'stop',
+          label: 'stop',
+          score: 0.8,
+          geometry: { kind: 'box', x: 10, y: 20, width: 30, height: 40 },
+        },
+      ],
+    },
+  ],
+  decisions: [{ imageId: 'i-2', projectId: 'p-1', decisions: { 'r-1/p1': 'accepted' } }],
+};
+
+describe('a version-3 database', () => {
+  it('reopens at the current version with every row intact, no dataset versions, and cuts a first one', async () => {
+    const options = { indexedDB: new IDBFactory(), IDBKeyRange };
+    const old = new Dexie('labelloop-v3', options);
+    old.version(1).stores(VERSION_1_STORES);
+    old.version(2).stores(VERSION_2_STORES);
+    old.version(3).stores(VERSION_3_STORES);
+    await old.transaction('rw', old.tables, async () => {
+      for (const [table, rows] of Object.entries(VERSION_3_ROWS)) await old.table(table).bulkAdd(rows);
+    });
+    old.close();
+
+    const db = openDatabase('labelloop-v3', options);
+    await db.open();
+    expect(db.verno).toBe(MIGRATIONS.at(-1)!.version);
+    for (const [table, rows] of Object.entries(VERSION_3_ROWS)) {
+      expect(await db.table(table).toArray()).toEqual(rows);
+    }
+    expect(await db.versions.count()).toBe(0);
+
+    // The new table takes a version of the old images and labels.
+    const projectId = 'p-1' as ProjectId;
+    await createProjectVersion(db, projectId, { message: 'First', author: 'alice', now: 1 });
+    expect(
+      (await listVersions(db, projectId)).map((v) => [v.number, v.counts.images, v.counts.perClass]),
+    ).toEqual([[1, 2, { stop: 1 }]]);
     db.close();
   });
 });

@@ -11,6 +11,8 @@ import type {
 } from '../../../src/core/predictions/types';
 import type { SchemaChange } from '../../../src/core/schema/changes';
 import type { AnnotationSchema } from '../../../src/core/schema/types';
+import type { SplitRatios, SplitStrategy } from '../../../src/core/versions/splits';
+import type { DatasetVersion } from '../../../src/core/versions/types';
 import type { ImageId, ImportId, ProjectId, RootId } from '../../../src/core/ids';
 
 export interface ProjectRecord {
@@ -75,6 +77,18 @@ export interface DecisionsRecord {
   readonly decisions: Readonly<Record<string, PredictionDecision>>;
 }
 
+/** How a version's new images were given splits; the next version reuses it unless told otherwise. */
+export interface SplitSettings {
+  readonly ratios: SplitRatios;
+  readonly seed: number | string;
+  readonly strategy: SplitStrategy;
+}
+
+/** A dataset version as stored: the core snapshot plus the split settings it was cut with. Never modified. */
+export interface VersionRecord extends DatasetVersion {
+  readonly splitSettings: SplitSettings;
+}
+
 export interface SettingRecord {
   readonly key: string;
   readonly value: unknown;
@@ -125,6 +139,13 @@ export const MIGRATIONS: readonly {
       decisions: 'imageId, projectId',
     },
   },
+  {
+    // Dataset versions: immutable snapshots of images, labels and splits, numbered per project.
+    version: 4,
+    stores: {
+      versions: 'id, projectId, [projectId+number]',
+    },
+  },
 ];
 
 export type LabelLoopDatabase = Dexie & {
@@ -138,6 +159,7 @@ export type LabelLoopDatabase = Dexie & {
   predictionRuns: EntityTable<PredictionRun, 'id'>;
   predictions: Dexie.Table<ImagePredictions, [RunId, ImageId]>;
   decisions: EntityTable<DecisionsRecord, 'imageId'>;
+  versions: EntityTable<VersionRecord, 'id'>;
 };
 
 export const DATABASE_NAME = 'labelloop';

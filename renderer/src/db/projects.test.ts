@@ -128,6 +128,7 @@ describe('deleteProject', () => {
       imports: 2,
       annotatedImages: 0,
       schemaVersions: 0,
+      datasetVersions: 0,
     });
     await deleteProject(db, doomed.id);
 
@@ -137,6 +138,7 @@ describe('deleteProject', () => {
       imports: 0,
       annotatedImages: 0,
       schemaVersions: 0,
+      datasetVersions: 0,
     });
     expect((await listProjects(db)).map((p) => [p.name, p.imageCount])).toEqual([['Kept', 2]]);
     expect((await db.images.toArray()).map((i) => i.relPath).sort()).toEqual(['a.jpg', 'c.jpg']);
@@ -167,12 +169,14 @@ describe('deletionImpact', () => {
       imports: 1,
       annotatedImages: 0,
       schemaVersions: 0,
+      datasetVersions: 0,
     });
     expect(await deletionImpact(db, other.id)).toEqual({
       images: 1,
       imports: 0,
       annotatedImages: 0,
       schemaVersions: 0,
+      datasetVersions: 0,
     });
   });
 });

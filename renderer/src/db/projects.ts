@@ -1,6 +1,7 @@
 /** Project rows: create, rename, delete with everything that belongs to them, list with counts. */
 
 import { deleteProjectPredictions } from './predictions';
+import { deleteProjectVersions } from './versions';
 import type { ProjectId, RootId } from '../../../src/core/ids';
 import { newId, type LabelLoopDatabase, type ProjectRecord } from './database';
 
@@ -72,13 +73,14 @@ export async function addProjectRoots(
 
 /** What deleting a project removes from LabelLoop (files on disk are never touched). */
 export async function deletionImpact(db: LabelLoopDatabase, id: ProjectId) {
-  const [images, imports, annotatedImages, schemaVersions] = await Promise.all([
+  const [images, imports, annotatedImages, schemaVersions, datasetVersions] = await Promise.all([
     db.images.where('projectId').equals(id).count(),
     db.imports.where('projectId').equals(id).count(),
     db.annotations.where('projectId').equals(id).count(),
     db.schemaVersions.where('projectId').equals(id).count(),
+    db.versions.where('projectId').equals(id).count(),
   ]);
-  return { images, imports, annotatedImages, schemaVersions };
+  return { images, imports, annotatedImages, schemaVersions, datasetVersions };
 }
 
 export async function deleteProject(db: LabelLoopDatabase, id: ProjectId): Promise<void> {
@@ -92,9 +94,11 @@ export async function deleteProject(db: LabelLoopDatabase, id: ProjectId): Promi
     db.predictionRuns,
     db.predictions,
     db.decisions,
+    db.versions,
   ];
   await db.transaction('rw', tables, async () => {
     await deleteProjectPredictions(db, id);
+    await deleteProjectVersions(db, id);
     await db.images.where('projectId').equals(id).delete();
     await db.imports.where('projectId').equals(id).delete();
     await db.annotations.where('projectId').equals(id).delete();

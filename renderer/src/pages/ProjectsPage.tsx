@@ -186,6 +186,7 @@ export function ProjectsPage() {
             <li>{plural(deleting.images, 'image record')}</li>
             <li>annotations on {plural(deleting.annotatedImages, 'image')}</li>
             <li>{plural(deleting.schemaVersions, 'schema version')}</li>
+            <li>{plural(deleting.datasetVersions, 'dataset version')}</li>
             <li>{plural(deleting.imports, 'import report')}</li>
           </ul>
           <p>

@@ -78,6 +78,7 @@ export async function newcomerFlow(page: Page, fixture: FixtureFolder): Promise<
   const confirmation = await list.delete('Street scenes v2');
   expect(confirmation).toContain(`${expectedNames.length} image records`);
   expect(confirmation).toContain('0 schema versions');
+  expect(confirmation).toContain('0 dataset versions');
   expect(confirmation).toContain('Image files on disk are not deleted');
   await page.reload();
   await expect(page.getByText('No projects yet')).toBeVisible();

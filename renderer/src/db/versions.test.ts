@@ -1,0 +1,248 @@
+/** Dataset versions in the project database: numbered, frozen, splits kept across versions, diffed, deleted with the project. */
+
+import { afterEach, describe, expect, it } from 'vitest';
+import { classIdsOf, type Annotation, type ImageAnnotations } from '../../../src/core/annotations/types';
+import type { ImageId, ProjectId } from '../../../src/core/ids';
+import { annotation, box } from '../../../src/core/versions/testFixtures';
+import type { VersionId } from '../../../src/core/versions/types';
+import type { LabelLoopDatabase } from './database';
+import { addImportedImages } from './images';
+import { createProject, deleteProject } from './projects';
+import { openTestDatabase, probedImage } from './testDatabase';
+import {
+  createProjectVersion,
+  diffProjectVersions,
+  getVersion,
+  latestVersion,
+  listVersions,
+} from './versions';
+
+const open: LabelLoopDatabase[] = [];
+function freshDatabase(): LabelLoopDatabase {
+  const { db } = openTestDatabase();
+  open.push(db);
+  return db;
+}
+afterEach(() => {
+  for (const db of open.splice(0)) db.close();
+});
+
+const AUTHOR = 'ann';
+
+/** A project with a schema (version 1) and `paths` imported, numbered from `firstHash`. */
+async function projectWithImages(db: LabelLoopDatabase, paths: readonly string[]): Promise<ProjectId> {
+  const project = await createProject(db, 'Traffic');
+  await db.projects.update(project.id, { schemaVersion: 1 });
+  await addImages(db, project.id, paths, 1);
+  return project.id;
+}
+
+async function addImages(
+  db: LabelLoopDatabase,
+  projectId: ProjectId,
+  paths: readonly string[],
+  firstHash: number,
+): Promise<void> {
+  await addImportedImages(
+    db,
+    projectId,
+    paths.map((path, index) => probedImage(path, firstHash + index)),
+  );
+}
+
+async function idsByPath(db: LabelLoopDatabase, projectId: ProjectId): Promise<Map<string, ImageId>> {
+  const images = await db.images.where('projectId').equals(projectId).toArray();
+  return new Map(images.map((image) => [image.relPath, image.id]));
+}
+
+async function label(
+  db: LabelLoopDatabase,
+  projectId: ProjectId,
+  imageId: ImageId,
+  annotations: readonly Annotation[],
+  tags: readonly string[] = [],
+): Promise<void> {
+  const record: ImageAnnotations = {
+    imageId,
+    projectId,
+    annotations,
+    tags,
+    attributes: {},
+    classIds: classIdsOf(annotations, tags),
+    updatedAt: 0,
+  };
+  await db.annotations.put(record);
+}
+
+const paths = (prefix: string, count: number) =>
+  Array.from({ length: count }, (_, i) => `${prefix}${String(i).padStart(3, '0')}.jpg`);
+
+describe('createProjectVersion', () => {
+  it('numbers the first version 1 with no parent and counts images and labels per class and split', async () => {
+    const db = freshDatabase();
+    const projectId = await projectWithImages(db, paths('img', 10));
+    const ids = await idsByPath(db, projectId);
+    await label(db, projectId, ids.get('img000.jpg')!, [annotation('a1', 'car'), annotation('a2', 'car')]);
+    await label(db, projectId, ids.get('img001.jpg')!, [annotation('a3', 'bus')], ['night']);
+
+    const version = await createProjectVersion(db, projectId, { message: 'First', author: AUTHOR, now: 5 });
+
+    expect(version).toMatchObject({
+      projectId,
+      number: 1,
+      parent: null,
+      message: 'First',
+      author: AUTHOR,
+      createdAt: 5,
+      schemaVersion: 1,
+      splitSettings: { ratios: { train: 0.8, val: 0.1, test: 0.1 }, seed: projectId, strategy: 'random' },
+    });
+    expect(version.counts).toMatchObject({
+      images: 10,
+      annotations: 3,
+      perClass: { bus: 1, car: 2 },
+      perTag: { night: 1 },
+      perSplit: { train: 8, val: 1, test: 1 },
+    });
+    const perClassTotals = Object.fromEntries(
+      Object.entries(version.counts.perClassPerSplit).map(([classId, bySplit]) => [
+        classId,
+        bySplit.train + bySplit.val + bySplit.test,
+      ]),
+    );
+    expect(perClassTotals).toEqual({ bus: 1, car: 2 });
+    expect(await getVersion(db, version.id)).toEqual(version);
+  });
+
+  it('refuses a project without a schema or without images, and stores nothing', async () => {
+    const db = freshDatabase();
+    const noSchema = await createProject(db, 'No schema');
+    await addImages(db, noSchema.id, ['a.jpg'], 1);
+    const noImages = await createProject(db, 'No images');
+    await db.projects.update(noImages.id, { schemaVersion: 1 });
+    const options = { message: 'x', author: AUTHOR, now: 1 };
+
+    await expect(createProjectVersion(db, noSchema.id, options)).rejects.toThrow(/schema/);
+    await expect(createProjectVersion(db, noImages.id, options)).rejects.toThrow(/images/);
+    await expect(createProjectVersion(db, 'gone' as ProjectId, options)).rejects.toThrow(/no longer exists/);
+    expect(await db.versions.count()).toBe(0);
+  });
+
+  it('keeps every image of the previous version in its split and assigns the new ones with the same settings', async () => {
+    const db = freshDatabase();
+    const projectId = await projectWithImages(db, paths('old', 20));
+    const split = { ratios: { train: 0.6, val: 0.2, test: 0.2 }, seed: 7, strategy: 'stratified' as const };
+    const first = await createProjectVersion(db, projectId, { message: 'v1', author: AUTHOR, now: 1, split });
+
+    await addImages(db, projectId, paths('new', 10), 100);
+    const ids = await idsByPath(db, projectId);
+    await label(db, projectId, ids.get('new000.jpg')!, [annotation('n1', 'car')]);
+    await label(db, projectId, ids.get('old000.jpg')!, [annotation('o1', 'bus')]);
+    const second = await createProjectVersion(db, projectId, { message: 'v2', author: AUTHOR, now: 2 });
+
+    expect(second).toMatchObject({ number: 2, parent: first.id, splitSettings: split });
+    const secondSplits = new Map(second.images.map((image) => [image.imageId, image.split]));
+    for (const image of first.images) expect(secondSplits.get(image.imageId)).toBe(image.split);
+    expect(second.counts.images).toBe(30);
+    // 30 images at 60/20/20 is 18/6/6; the old 20 sat at 12/4/4, so the new 10 fill 6/2/2.
+    expect(first.counts.perSplit).toEqual({ train: 12, val: 4, test: 4 });
+    expect(second.counts.perSplit).toEqual({ train: 18, val: 6, test: 6 });
+  });
+
+  it('keeps folders whole under the group strategy, including new images of a folder split before', async () => {
+    const db = freshDatabase();
+    const folders = ['a', 'b', 'c', 'd', 'e'];
+    const projectId = await projectWithImages(
+      db,
+      folders.flatMap((folder) => paths(`${folder}/`, 4)),
+    );
+    const split = { ratios: { train: 0.6, val: 0.2, test: 0.2 }, seed: 'x', strategy: 'group' as const };
+    await createProjectVersion(db, projectId, { message: 'v1', author: AUTHOR, now: 1, split });
+    await addImages(db, projectId, ['a/late.jpg', 'c/late.jpg'], 100);
+    const second = await createProjectVersion(db, projectId, { message: 'v2', author: AUTHOR, now: 2 });
+
+    const splitsOfFolder = new Map<string, Set<string>>();
+    for (const image of second.images) {
+      expect(image.group).toBe(image.path.split('/')[0]);
+      const seen = splitsOfFolder.get(image.group!) ?? new Set();
+      splitsOfFolder.set(image.group!, seen.add(image.split));
+    }
+    expect([...splitsOfFolder.values()].map((splits) => splits.size)).toEqual([1, 1, 1, 1, 1]);
+  });
+
+  it('never changes a stored version when labels are edited afterwards', async () => {
+    const db = freshDatabase();
+    const projectId = await projectWithImages(db, ['a.jpg', 'b.jpg']);
+    const ids = await idsByPath(db, projectId);
+    await label(db, projectId, ids.get('a.jpg')!, [annotation('a1', 'car', box(10, 10))]);
+    const first = await createProjectVersion(db, projectId, {
+      message: 'v1',
+      author: AUTHOR,
+      now: 1,
+      id: 'v-1' as VersionId,
+    });
+    const stored = structuredClone(await getVersion(db, first.id));
+
+    await label(db, projectId, ids.get('a.jpg')!, [
+      annotation('a1', 'bus', box(50, 50)),
+      annotation('a2', 'car'),
+    ]);
+    await createProjectVersion(db, projectId, { message: 'v2', author: AUTHOR, now: 2 });
+
+    const reread = await getVersion(db, 'v-1' as VersionId);
+    expect(reread).toEqual(stored);
+    const imageA = reread!.images.find((image) => image.path === 'a.jpg')!;
+    expect(imageA.annotations.map((a) => [a.classId, a.geometry])).toEqual([['car', box(10, 10)]]);
+  });
+});
+
+describe('listVersions and diffProjectVersions', () => {
+  it('lists versions newest first with counts and no images, and diffs the added images and annotations', async () => {
+    const db = freshDatabase();
+    const projectId = await projectWithImages(db, ['a.jpg', 'b.jpg']);
+    const ids = await idsByPath(db, projectId);
+    await label(db, projectId, ids.get('a.jpg')!, [annotation('a1', 'car')]);
+    const first = await createProjectVersion(db, projectId, { message: 'v1', author: AUTHOR, now: 1 });
+    await addImages(db, projectId, ['c.jpg'], 10);
+    const withC = await idsByPath(db, projectId);
+    await label(db, projectId, withC.get('c.jpg')!, [annotation('c1', 'bus')]);
+    await label(db, projectId, withC.get('b.jpg')!, [annotation('b1', 'car')]);
+    const second = await createProjectVersion(db, projectId, { message: 'v2', author: AUTHOR, now: 2 });
+
+    const listed = await listVersions(db, projectId);
+    expect(listed.map((v) => [v.number, v.message, v.counts.images, v.counts.annotations])).toEqual([
+      [2, 'v2', 3, 3],
+      [1, 'v1', 2, 1],
+    ]);
+    expect(listed.every((v) => !('images' in v))).toBe(true);
+    expect((await latestVersion(db, projectId))?.id).toBe(second.id);
+
+    const diff = await diffProjectVersions(db, first.id, second.id);
+    expect(diff.from).toEqual({ id: first.id, number: 1 });
+    expect(diff.to).toEqual({ id: second.id, number: 2 });
+    expect(diff.imagesAdded.map((image) => image.path)).toEqual(['c.jpg']);
+    expect(diff.imagesRemoved).toEqual([]);
+    expect(diff.annotationsAdded.map((a) => [a.annotationId, a.classId]).sort()).toEqual([
+      ['b1', 'car'],
+      ['c1', 'bus'],
+    ]);
+    expect(diff.annotationsRemoved).toEqual([]);
+    await expect(diffProjectVersions(db, first.id, 'gone' as VersionId)).rejects.toThrow(/no longer exists/);
+  });
+});
+
+describe('deleteProject', () => {
+  it("deletes the project's versions and keeps other projects' versions", async () => {
+    const db = freshDatabase();
+    const doomed = await projectWithImages(db, ['a.jpg']);
+    const kept = await projectWithImages(db, ['b.jpg']);
+    await createProjectVersion(db, doomed, { message: 'v1', author: AUTHOR, now: 1 });
+    await createProjectVersion(db, doomed, { message: 'v2', author: AUTHOR, now: 2 });
+    const keptVersion = await createProjectVersion(db, kept, { message: 'v1', author: AUTHOR, now: 3 });
+
+    await deleteProject(db, doomed);
+
+    expect(await listVersions(db, doomed)).toEqual([]);
+    expect((await db.versions.toArray()).map((v) => v.id)).toEqual([keptVersion.id]);
+  });
+});
