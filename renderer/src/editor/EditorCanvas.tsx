@@ -44,6 +44,7 @@ import type { Prediction } from '../../../src/core/predictions/types';
 import { TiledImage, type TilePaint } from '../viewer/TiledImage';
 import { actualSizeViewport, fitViewport, zoomAt, type Viewport } from '../viewer/viewport';
 import { applyImageAdjust, AnnotationsShape, PredictionsShape } from './canvas/layers';
+import { focusedControlOwnsKey } from './keymap';
 import { paintBand, paintCrosshair, paintDraft, paintSelection, visibleBounds } from './canvas/paint';
 import { useEditorState, type EditorStore } from './store';
 
@@ -330,14 +331,7 @@ export function EditorCanvas(props: Props) {
   useEffect(() => {
     const down = (e: KeyboardEvent) => {
       // Space belongs to fields and buttons that have focus (typing, pressing); elsewhere it arms panning.
-      const target = e.target;
-      const owned =
-        target instanceof HTMLInputElement ||
-        target instanceof HTMLTextAreaElement ||
-        target instanceof HTMLButtonElement ||
-        target instanceof HTMLSelectElement ||
-        (target instanceof HTMLElement && target.isContentEditable);
-      if (e.code === 'Space' && !owned) {
+      if (e.code === 'Space' && !focusedControlOwnsKey(e.target, ' ')) {
         e.preventDefault();
         setSpaceHeld(true);
       }

@@ -19,7 +19,14 @@ import type { TilePaint } from '../viewer/TiledImage';
 import type { Viewport } from '../viewer/viewport';
 import { EditorCanvas, type CanvasHandle } from './EditorCanvas';
 import { loadImageElement, prefetchImage } from './imageLoading';
-import { isTextTarget, NUDGE_SHIFT_FACTOR, panDirection, resolveKey, type EditorAction } from './keymap';
+import {
+  drawableClasses,
+  focusedControlOwnsKey,
+  NUDGE_SHIFT_FACTOR,
+  panDirection,
+  resolveKey,
+  type EditorAction,
+} from './keymap';
 import { optionKeyInput } from './panels/attributeForm';
 import { AttributesPanel } from './panels/AttributesPanel';
 import { CheatSheet } from './panels/CheatSheet';
@@ -31,7 +38,6 @@ import { usePredictions } from './predictions/usePredictions';
 import { openImage, saveImage } from './session';
 import {
   createEditorStore,
-  drawableClasses,
   imageViolations,
   selectionBounds,
   useEditorState,
@@ -328,7 +334,7 @@ export function EditorPage({ projectId, imageId }: { projectId: ProjectId; image
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       // Typing, a focused control that uses the key, or a dialog in front: not the editor's key.
-      if (isTextTarget(e.target) || controlOwnsKey(e.target, e.key)) return;
+      if (focusedControlOwnsKey(e.target, e.key)) return;
       if (e.target instanceof Element && e.target.closest('[role="dialog"]')) return;
       const state = store.getState();
       const ids = new Set<string>(state.selection);
@@ -641,16 +647,6 @@ export function EditorPage({ projectId, imageId }: { projectId: ProjectId; image
       )}
     </main>
   );
-}
-
-/** Sliders and selects keep their arrow keys, buttons their Enter and Space, so focused controls work. */
-function controlOwnsKey(target: EventTarget | null, key: string): boolean {
-  const arrows =
-    key.startsWith('Arrow') || key === 'Home' || key === 'End' || key === 'PageUp' || key === 'PageDown';
-  if (target instanceof HTMLInputElement && target.type === 'range') return arrows;
-  if (target instanceof HTMLSelectElement) return arrows || key === 'Enter' || key === ' ';
-  if (target instanceof HTMLButtonElement) return key === 'Enter' || key === ' ';
-  return false;
 }
 
 function ImageDetails({ image }: { image: ImageRecord }) {

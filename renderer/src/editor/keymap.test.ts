@@ -3,6 +3,7 @@ import type { AnnotationSchema, LabelClass } from '../../../src/core/schema/type
 import {
   classHotkeys,
   EDITOR_ACTIONS,
+  focusedControlOwnsKey,
   formatKey,
   isTextTarget,
   keyName,
@@ -258,5 +259,20 @@ describe('panDirection', () => {
     expect(panDirection('view.panLeft')).toEqual({ dx: -1, dy: 0 });
     expect(panDirection('view.panDown')).toEqual({ dx: 0, dy: 1 });
     expect(panDirection('view.fit')).toBeUndefined();
+  });
+});
+
+describe('focusedControlOwnsKey', () => {
+  const el = (tagName: string, type?: string) => ({ tagName, type }) as unknown as EventTarget;
+  it('leaves typing, slider arrows and pressing buttons to the focused control', () => {
+    expect(focusedControlOwnsKey(el('INPUT', 'text'), 'b')).toBe(true);
+    expect(focusedControlOwnsKey(el('INPUT', 'range'), 'ArrowLeft')).toBe(true);
+    expect(focusedControlOwnsKey(el('INPUT', 'range'), 'b')).toBe(false);
+    expect(focusedControlOwnsKey(el('INPUT', 'checkbox'), ' ')).toBe(true);
+    expect(focusedControlOwnsKey(el('SELECT'), 'ArrowDown')).toBe(true);
+    expect(focusedControlOwnsKey(el('BUTTON'), 'Enter')).toBe(true);
+    expect(focusedControlOwnsKey(el('BUTTON'), 'Delete')).toBe(false);
+    expect(focusedControlOwnsKey(el('DIV'), ' ')).toBe(false);
+    expect(focusedControlOwnsKey(null, 'b')).toBe(false);
   });
 });

@@ -286,6 +286,24 @@ export function isTextTarget(target: EventTarget | null): boolean {
   return !TEXT_INPUT_TYPES_NOT.has(type);
 }
 
+const NAVIGATION_KEYS = new Set(['Home', 'End', 'PageUp', 'PageDown']);
+
+/**
+ * Whether the focused element needs `key` itself, so the editor must leave it alone: every key while
+ * typing; arrows on sliders and selects; Space and Enter on buttons, checkboxes, sliders and selects.
+ */
+export function focusedControlOwnsKey(target: EventTarget | null, key: string): boolean {
+  if (isTextTarget(target)) return true;
+  if (target === null || typeof target !== 'object') return false;
+  const element = target as Partial<HTMLElement> & { type?: unknown };
+  const tag = typeof element.tagName === 'string' ? element.tagName.toUpperCase() : '';
+  const pressing = key === ' ' || key === 'Enter';
+  const arrows = key.startsWith('Arrow') || NAVIGATION_KEYS.has(key);
+  if (tag === 'BUTTON') return pressing;
+  if (tag === 'INPUT') return pressing || (element.type === 'range' && arrows);
+  return false;
+}
+
 export type KeyCommand =
   | { readonly kind: 'action'; readonly action: EditorAction }
   | { readonly kind: 'class'; readonly classId: string }
@@ -318,8 +336,9 @@ export const hotkeyName = (hotkey: string): string =>
   [...hotkey].length === 1 ? hotkey.toLowerCase() : hotkey;
 
 /** Classes that can be drawn on the canvas: not groups, and with a geometry other than `tag`. */
-export const drawableClasses = (schema: AnnotationSchema): LabelClass[] =>
-  schema.classes.filter((cls) => cls.geometries.some((geometry) => geometry !== 'tag'));
+/** Classes that can be drawn (not groups, not tag-only), in schema order: digits 1–9 pick among them. */
+export const drawableClasses = (schema: AnnotationSchema | null): LabelClass[] =>
+  (schema?.classes ?? []).filter((cls) => cls.geometries.some((geometry) => geometry !== 'tag'));
 
 export interface ClassHotkey {
   /** In `keyName` form. */

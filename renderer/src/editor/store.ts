@@ -55,6 +55,7 @@ import type { AnnotationSchema, SchemaGeometry } from '../../../src/core/schema/
 import type { Violation } from '../../../src/core/schema/violations';
 import { acceptPredictions, rejectPredictions } from '../../../src/core/predictions/accept';
 import type { Prediction, RunId } from '../../../src/core/predictions/types';
+import { drawableClasses } from './keymap';
 import type { OpenedImage } from './session';
 
 export const AUTHOR = 'local user';
@@ -135,10 +136,6 @@ const GEOMETRY_NAME: Record<SchemaGeometry, string> = {
   keypoints: 'keypoints',
   tag: 'an image tag',
 };
-
-/** Classes that can be drawn (not groups, not tag-only), in schema order: digits 1–9 pick among them. */
-export const drawableClasses = (schema: AnnotationSchema | null) =>
-  (schema?.classes ?? []).filter((c) => c.geometries.some((g) => g !== 'tag'));
 
 /** The errors that keep an image from being done, and every other violation, for the status panel. */
 export function imageViolations(session: EditorSession | null, edited: EditedImage | undefined): Violation[] {

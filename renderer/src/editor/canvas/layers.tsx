@@ -6,21 +6,15 @@
 import { memo, useCallback, useEffect, useRef } from 'react';
 import { Shape } from 'react-konva';
 import type Konva from 'konva';
-import type { Geometry } from '../../../../src/core/annotations/types';
 import type { Bounds } from '../../../../src/core/geometry/shapes';
 import type { Prediction } from '../../../../src/core/predictions/types';
 import {
   paintAnnotations,
-  paintBand,
-  paintCrosshair,
-  paintDraft,
   paintPredictions,
-  paintSelection,
   visibleBounds,
   type AnnotationScene,
   type PredictionOptions,
 } from './paint';
-import type { Draft } from './overlays';
 
 export interface ViewportProps {
   /** The stage's pan and zoom (screen = image × scale + x); used when the live transform is unavailable. */
@@ -219,41 +213,6 @@ export const PredictionsShape = memo(function PredictionsShape({
       painted.current?.(count);
     },
     [predictions, colors, threshold, decided, selected, viewport, view, painted],
-  );
-  return <Shape listening={false} perfectDrawEnabled={false} sceneFunc={sceneFunc} />;
-});
-
-export interface InteractiveContent {
-  /** Selected shapes (already moved while dragged) in their class colours. */
-  readonly selection?: readonly { readonly geometry: Geometry; readonly color: string }[];
-  readonly handles?: readonly { readonly x: number; readonly y: number }[];
-  readonly draft?: Draft & { readonly color: string };
-  /** Guide lines through this image point (drawing tools). */
-  readonly crosshair?: { readonly x: number; readonly y: number };
-  /** The rubber band of a drag-select, in image px. */
-  readonly band?: Bounds;
-}
-
-/** Crosshair, selection with handles, the draft and the rubber band in one pass, bottom to top. */
-export const InteractiveShape = memo(function InteractiveShape({
-  content,
-  viewport,
-  view,
-  onPainted,
-}: ViewportProps & { content: InteractiveContent; onPainted?: () => void }) {
-  const painted = useLatest(onPainted);
-  const sceneFunc = useCallback(
-    (context: Konva.Context, shape: Konva.Shape) => {
-      const ctx = context._context;
-      const { visible, scale } = liveView(shape, { viewport, view });
-      const { selection, handles, draft, crosshair, band } = content;
-      if (crosshair) paintCrosshair(ctx, crosshair, visible, scale);
-      if (selection?.length || handles?.length) paintSelection(ctx, selection ?? [], handles ?? [], scale);
-      if (draft) paintDraft(ctx, draft, draft.color, scale);
-      if (band) paintBand(ctx, band, scale);
-      painted.current?.();
-    },
-    [content, viewport, view, painted],
   );
   return <Shape listening={false} perfectDrawEnabled={false} sceneFunc={sceneFunc} />;
 });
