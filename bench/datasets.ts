@@ -39,6 +39,10 @@ import { diffVersions } from '../src/core/versions/diff';
 import { createVersion } from '../src/core/versions/snapshot';
 import { assignSplits, type SplitCandidate, type SplitOptions } from '../src/core/versions/splits';
 import type { DatasetVersion, Split, VersionId } from '../src/core/versions/types';
+import { exportImageSchema, type ExportImageArgs } from '../src/core/api/exports';
+import { writeVersionExport } from '../src/host/export/exportJob';
+import { openRootRegistry } from '../src/host/roots';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { note, prng } from './support/common';
 
 const QUICK = process.argv.includes('--quick');
@@ -367,10 +371,86 @@ function versions(): Report {
   };
 }
 
+/**
+ * The whole export as the app runs it, labels only: the images arrive as the renderer sends them (batches of
+ * 2,000 validated by the contract's schema, as `exports.append` does), then the host lays the files out and
+ * writes them atomically (temporary folder, each file fsynced and hashed, manifest, rename) on this disk.
+ */
+async function exportToDisk(format: 'coco' | 'yolo', dir: string): Promise<Report> {
+  const sent: ExportImageArgs[] = formatImages().map((image, i) => ({
+    ...image,
+    imageId: imageIdOf(i),
+    split: splitOf(i),
+    annotations: image.annotations.map((a) => ({ label: a.label, geometry: { ...a.geometry } })),
+    source: null,
+  }));
+  const inputRssKb = rssKb();
+  const out = mkdtempSync(resolve(dir, `export-${format}-`));
+  const roots = await openRootRegistry(resolve(out, 'data'));
+  const start = performance.now();
+  const received: ExportImageArgs[] = [];
+  for (let i = 0; i < sent.length; i += 2000) {
+    received.push(...exportImageSchema.array().parse(sent.slice(i, i + 2000)));
+  }
+  const validateMs = performance.now() - start;
+  const summary = await writeVersionExport(
+    {
+      target: resolve(out, 'dataset'),
+      format,
+      images: 'none',
+      labels: CLASSES,
+      skeletons: {},
+      manifest: {
+        project: { id: PROJECT, name: 'bench' },
+        version: {
+          id: 'v1',
+          number: 1,
+          parent: null,
+          message: 'bench',
+          author: 'bench',
+          createdAt: '2026-11-26T00:00:00.000Z',
+        },
+        schema: { version: 1, name: 'bench', classes: CLASSES.map((c) => ({ id: c, name: c })) },
+        filters: {},
+        counts: { images: IMAGES, annotations: IMAGES * PER_IMAGE, perClass: {} },
+        splits: { train: 0, val: 0, test: 0 },
+      },
+    },
+    received,
+    roots,
+    {
+      jobId: 'bench' as never,
+      signal: new AbortController().signal,
+      progress: () => undefined,
+      output: () => undefined,
+    },
+  );
+  const ms = performance.now() - start;
+  const peak = peakRssKb();
+  rmSync(out, { recursive: true, force: true });
+  return {
+    ms,
+    validateMs,
+    peakRssKb: peak,
+    inputRssKb,
+    files: summary.files,
+    bytes: summary.bytes,
+    problems: summary.problemCount,
+  };
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Parent: one child per step, metrics from their reports
 
-const STEPS = ['coco-export', 'yolo-export', 'coco-import', 'yolo-import', 'versions'] as const;
+const STEPS = [
+  'coco-export',
+  'yolo-export',
+  'coco-import',
+  'yolo-import',
+  'versions',
+  'coco-export-files',
+  'yolo-export-files',
+] as const;
 type Step = (typeof STEPS)[number];
 
 async function runChild(command: readonly string[], step: Step, dir: string): Promise<Report> {
@@ -475,13 +555,25 @@ async function parent(): Promise<void> {
   metric('versions_snapshot', seconds(v.snapshot1Ms as number), 's', TARGET_DIFF_SECONDS);
   metric('versions_diff', seconds(v.diffMs as number), 's', TARGET_DIFF_SECONDS);
   rssMetrics('versions', v);
+
+  for (const format of ['coco', 'yolo'] as const) {
+    const files = await runChild(command, `${format}-export-files`, dir);
+    note(
+      `${format} export to disk: ${files.files} files, ${files.bytes} bytes, ${files.problems} problems; ` +
+        `contract validation ${seconds(files.validateMs as number)} s`,
+    );
+    metric(`${format}_export_to_disk`, seconds(files.ms as number), 's', TARGET_SECONDS);
+    rssMetrics(`${format}_export_to_disk`, files);
+  }
 }
 
 if (CHILD === undefined) {
   await parent();
 } else {
   const dir = arg('dir')!;
-  const steps: Record<Step, () => Report> = {
+  const steps: Record<Step, () => Report | Promise<Report>> = {
+    'coco-export-files': () => exportToDisk('coco', dir),
+    'yolo-export-files': () => exportToDisk('yolo', dir),
     'coco-export': () => cocoExport(dir),
     'yolo-export': () => yoloExport(dir),
     'coco-import': () => cocoImport(dir),
@@ -490,5 +582,5 @@ if (CHILD === undefined) {
   };
   const run = steps[CHILD as Step];
   if (run === undefined) throw new Error(`unknown step ${CHILD}; known: ${STEPS.join(', ')}`);
-  process.stdout.write(`${JSON.stringify(run())}\n`);
+  process.stdout.write(`${JSON.stringify(await run())}\n`);
 }

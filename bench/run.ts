@@ -213,7 +213,8 @@ async function hostImport(folder: string): Promise<RunResult> {
         }
         if (event.jobId !== jobId) return;
         if (event.type === 'output') outputImages += event.output.images.length;
-        else if (event.type === 'done') resolveDone(event.summary);
+        // This job is an image import: its summary is an ImportSummary.
+        else if (event.type === 'done') resolveDone(event.summary as ImportSummary);
         else if (event.type === 'failed') reject(new Error(`import failed: ${event.error.message}`));
         else if (event.type === 'cancelled') reject(new Error('import was cancelled'));
       };

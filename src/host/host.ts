@@ -3,7 +3,8 @@
 import { readdir, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import type { AppInfo, ImportJobEvent, ImportOutput } from '../core/api/contract';
+import type { AppInfo, ExportJobEvent, ImportJobEvent, ImportOutput } from '../core/api/contract';
+import type { ExportSummary } from '../core/api/exports';
 import type { ImportSummary } from '../core/images/types';
 import { HostError } from '../core/api/errors';
 import { parseMediaPath } from '../core/api/media';
@@ -11,9 +12,14 @@ import { extensionOf, IMAGE_EXTENSIONS } from '../core/images/types';
 import { maxInputPixels as envMaxInputPixels } from './config';
 import type { Handlers } from './dispatch';
 import { runImport } from './images/importJob';
+import { createExportSessions } from './export/exportJob';
 import { createJobRunner, type JobRunner } from './jobs';
 import { resolveMedia, type MediaFile } from './media';
 import { openRootRegistry, type RootRegistry } from './roots';
+// Labeled-dataset import.
+import type { DatasetImportJobEvent } from '../core/api/contract';
+import type { DatasetImportOutput, DatasetImportSummary } from '../core/api/datasets';
+import { createDatasetInspections, runDatasetImport } from './datasets/importJob';
 
 /** Native file pickers, which only Electron has. */
 export interface Pickers {
@@ -46,6 +52,8 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const maxInputPixels = options.maxInputPixels ?? envMaxInputPixels();
   const roots = await openRootRegistry(dataDir);
   const jobs = createJobRunner();
+  const exportSessions = createExportSessions(roots);
+  const datasetInspections = createDatasetInspections();
   const unsupported = (what: string) =>
     new HostError(
       'unsupported',
@@ -88,6 +96,42 @@ export async function createHost(options: HostOptions): Promise<Host> {
       return { jobId };
     },
     'jobs.cancel': async ({ jobId }) => ({ cancelled: jobs.cancel(jobId) }),
+    'exports.begin': (args) => exportSessions.begin(args),
+    'exports.append': async ({ exportId, images }) => exportSessions.append(exportId, images),
+    'exports.commit': async ({ exportId }) => ({
+      jobId: jobs.start<never, ExportSummary>(
+        exportSessions.take(exportId),
+        (event): ExportJobEvent => event,
+      ),
+    }),
+    'exports.discard': async ({ exportId }) => ({ discarded: exportSessions.discard(exportId) }),
+    // --- Labeled-dataset import ----------------------------------------------------------------------
+    'datasets.inspect': async (args) => {
+      for (const path of [args.path, args.images])
+        if (path !== undefined && !isAbsolute(path))
+          throw new HostError('invalid-argument', `"${path}" is not an absolute path`);
+      return datasetInspections.inspect(args);
+    },
+    'datasets.startImport': async ({ projectId, inspectId }) => {
+      const read = datasetInspections.take(inspectId);
+      if (!read)
+        throw new HostError(
+          'not-found',
+          'that dataset is no longer inspected (it was imported, replaced or expired); inspect it again',
+        );
+      const jobId = jobs.start<DatasetImportOutput, DatasetImportSummary>(
+        (job) =>
+          runDatasetImport(
+            projectId,
+            read,
+            { dataDir, maxInputPixels, roots, concurrency: options.importConcurrency },
+            job,
+          ),
+        (event): DatasetImportJobEvent => event,
+      );
+      return { jobId };
+    },
+    // --- end of labeled-dataset import ---------------------------------------------------------------
     'dialog.pickFolder': async () => {
       if (!options.pickers) throw unsupported('The system folder picker');
       return { path: await options.pickers.pickFolder() };

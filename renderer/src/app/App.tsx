@@ -5,6 +5,7 @@ import { ProjectPage } from '../pages/ProjectPage';
 import { ProjectsPage } from '../pages/ProjectsPage';
 import { EditorPage } from '../editor/EditorPage';
 import { SchemaPage } from '../schema/SchemaPage';
+import { VersionsPage } from '../versions/VersionsPage';
 import { hashToRoute, routeToHash, useUi } from '../state/ui';
 import { useServices } from './services';
 
@@ -34,6 +35,7 @@ export function App() {
       {route.page === 'projects' && <ProjectsPage />}
       {route.page === 'project' && <ProjectPage key={route.projectId} projectId={route.projectId} />}
       {route.page === 'schema' && <SchemaPage key={route.projectId} projectId={route.projectId} />}
+      {route.page === 'versions' && <VersionsPage key={route.projectId} projectId={route.projectId} />}
       {route.page === 'image' && <EditorPage projectId={route.projectId} imageId={route.imageId} />}
     </div>
   );

@@ -14,6 +14,7 @@ import type { AnnotationSchema } from '../../../src/core/schema/types';
 import type { SplitRatios, SplitStrategy } from '../../../src/core/versions/splits';
 import type { DatasetVersion } from '../../../src/core/versions/types';
 import type { ImageId, ImportId, ProjectId, RootId } from '../../../src/core/ids';
+import type { DatasetImportReport } from './imports';
 
 export interface ProjectRecord {
   readonly id: ProjectId;
@@ -68,6 +69,8 @@ export interface ImportRecord {
   readonly ignoredFiles: number;
   readonly problems: readonly ImportProblem[];
   readonly error: string | null;
+  /** A labeled-dataset import's labels: what was imported, skipped and invalid (absent for image imports). */
+  readonly dataset?: DatasetImportReport;
 }
 
 /** Decisions on predictions shown on one image, keyed by `decisionKey(runId, predictionId)`. */

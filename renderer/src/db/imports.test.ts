@@ -1,7 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ImportProblem } from '../../../src/core/images/types';
 import type { LabelLoopDatabase } from './database';
-import { beginImport, finishImport, latestImport, recordImportBatch } from './imports';
+import {
+  beginDatasetImport,
+  beginImport,
+  finishImport,
+  latestImport,
+  recordDatasetBatch,
+  recordImportBatch,
+} from './imports';
 import { createProject } from './projects';
 import { openTestDatabase } from './testDatabase';
 
@@ -111,5 +118,83 @@ describe('latestImport', () => {
   it('returns nothing for a project that never imported', async () => {
     const { db, projectId } = await projectDatabase();
     expect(await latestImport(db, projectId)).toBeUndefined();
+  });
+});
+
+describe('labeled-dataset import reports', () => {
+  const counts = {
+    labeledImages: 0,
+    objects: 0,
+    tags: 0,
+    invalidObjects: 0,
+    appendedImages: 0,
+    doneImages: 0,
+    skippedByLabel: {},
+    items: [],
+  };
+
+  it('start with empty label counts and add up each batch, skipped objects per label and every item', async () => {
+    const { db, projectId } = await projectDatabase();
+    const record = await beginDatasetImport(
+      db,
+      projectId,
+      '/data/coco8 (YOLO)',
+      { format: 'yolo', source: '/data/coco8' },
+      1000,
+    );
+    expect(record.dataset).toEqual({ format: 'yolo', source: '/data/coco8', ...counts });
+
+    const invalid = {
+      kind: 'invalid' as const,
+      file: 'a.jpg',
+      item: 'annotations[1] (car)',
+      reason: 'too small',
+    };
+    const unreadable = { kind: 'dataset' as const, file: 'labels/a.txt', item: 'line 3', reason: 'class 99' };
+    await recordDatasetBatch(db, record.id, {
+      added: 4,
+      problems: [corrupt],
+      dataset: {
+        ...counts,
+        labeledImages: 3,
+        objects: 10,
+        invalidObjects: 1,
+        skippedByLabel: { dog: 2 },
+        items: [invalid],
+      },
+    });
+    await recordDatasetBatch(db, record.id, {
+      added: 2,
+      problems: [duplicate],
+      dataset: {
+        ...counts,
+        labeledImages: 2,
+        objects: 5,
+        appendedImages: 1,
+        doneImages: 1,
+        skippedByLabel: { dog: 1, cat: 4 },
+        items: [unreadable],
+      },
+    });
+    await finishImport(db, record.id, { state: 'done', candidates: 7 }, 3000);
+
+    expect(await db.imports.get(record.id)).toMatchObject({
+      state: 'done',
+      added: 6,
+      duplicates: 1,
+      problems: [corrupt, duplicate],
+      dataset: {
+        format: 'yolo',
+        source: '/data/coco8',
+        labeledImages: 5,
+        objects: 15,
+        tags: 0,
+        invalidObjects: 1,
+        appendedImages: 1,
+        doneImages: 1,
+        skippedByLabel: { dog: 3, cat: 4 },
+        items: [invalid, unreadable],
+      },
+    });
   });
 });

@@ -15,6 +15,9 @@ import {
   getVersion,
   latestVersion,
   listVersions,
+  rememberedVersionAuthor,
+  rememberVersionAuthor,
+  schemaVersionsBetween,
 } from './versions';
 
 const open: LabelLoopDatabase[] = [];
@@ -228,6 +231,50 @@ describe('listVersions and diffProjectVersions', () => {
     ]);
     expect(diff.annotationsRemoved).toEqual([]);
     await expect(diffProjectVersions(db, first.id, 'gone' as VersionId)).rejects.toThrow(/no longer exists/);
+  });
+});
+
+describe('schemaVersionsBetween', () => {
+  it('lists the schema versions after the earlier and up to the later, oldest first, in either order', async () => {
+    const db = freshDatabase();
+    const project = await createProject(db, 'Schemas');
+    const other = await createProject(db, 'Other');
+    for (const [projectId, version] of [
+      [project.id, 1],
+      [project.id, 2],
+      [project.id, 3],
+      [project.id, 4],
+      [other.id, 2],
+    ] as const)
+      await db.schemaVersions.add({
+        projectId,
+        version,
+        schema: { format: 'labelloop.annotation-schema/1', name: 'S', classes: [] } as never,
+        createdAt: version,
+        author: AUTHOR,
+        message: `change ${version}`,
+        change: null,
+      });
+
+    const forward = await schemaVersionsBetween(db, project.id, 1, 3);
+    expect(forward.map((v) => [v.version, v.message])).toEqual([
+      [2, 'change 2'],
+      [3, 'change 3'],
+    ]);
+    expect((await schemaVersionsBetween(db, project.id, 4, 2)).map((v) => v.version)).toEqual([3, 4]);
+    expect(await schemaVersionsBetween(db, project.id, 3, 3)).toEqual([]);
+  });
+});
+
+describe('remembered version author', () => {
+  it('is empty until a version author is remembered, then survives reopening the database', async () => {
+    const { db, reopen } = openTestDatabase('labelloop-author');
+    open.push(db);
+    expect(await rememberedVersionAuthor(db)).toBe('');
+    await rememberVersionAuthor(db, 'Ada');
+    const again = reopen();
+    open.push(again);
+    expect(await rememberedVersionAuthor(again)).toBe('Ada');
   });
 });
 

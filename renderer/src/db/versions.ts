@@ -6,7 +6,13 @@ import { diffVersions, type DiffOptions, type VersionDiff } from '../../../src/c
 import { createVersion } from '../../../src/core/versions/snapshot';
 import { assignSplits, groupByFolder, type SplitCandidate } from '../../../src/core/versions/splits';
 import type { VersionId } from '../../../src/core/versions/types';
-import { newId, type LabelLoopDatabase, type SplitSettings, type VersionRecord } from './database';
+import {
+  newId,
+  type LabelLoopDatabase,
+  type SchemaVersionRecord,
+  type SplitSettings,
+  type VersionRecord,
+} from './database';
 
 export type { SplitSettings, VersionRecord };
 
@@ -123,6 +129,36 @@ export async function diffProjectVersions(
 /** Opens no transaction of its own, so `deleteProject` can call it inside its own. */
 export async function deleteProjectVersions(db: LabelLoopDatabase, projectId: ProjectId): Promise<void> {
   await db.versions.where('projectId').equals(projectId).delete();
+}
+
+/**
+ * The schema versions made after `from` up to and including `to` (either order), oldest first: what
+ * changed in the schema between two dataset versions. Each carries its change in words (`message`).
+ */
+export async function schemaVersionsBetween(
+  db: LabelLoopDatabase,
+  projectId: ProjectId,
+  from: number,
+  to: number,
+): Promise<SchemaVersionRecord[]> {
+  if (from === to) return [];
+  const [low, high] = from < to ? [from, to] : [to, from];
+  return db.schemaVersions
+    .where('[projectId+version]')
+    .between([projectId, low], [projectId, high], false, true)
+    .toArray();
+}
+
+const AUTHOR_KEY = 'versionAuthor';
+
+/** The author the last version was created by on this machine, to fill in the next one. */
+export async function rememberedVersionAuthor(db: LabelLoopDatabase): Promise<string> {
+  const value = (await db.settings.get(AUTHOR_KEY))?.value;
+  return typeof value === 'string' ? value : '';
+}
+
+export async function rememberVersionAuthor(db: LabelLoopDatabase, author: string): Promise<void> {
+  await db.settings.put({ key: AUTHOR_KEY, value: author });
 }
 
 const numbered = (db: LabelLoopDatabase, projectId: ProjectId) =>

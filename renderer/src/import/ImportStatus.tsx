@@ -5,6 +5,7 @@ import type { ImportRecord } from '../db/database';
 import { formatCount, formatDuration, formatWhen } from '../format';
 import type { ImportProgress } from '../state/ui';
 import { cancelImport } from './runImport';
+import { DatasetReportSection } from './DatasetReport';
 import type { ProjectId } from '../../../src/core/ids';
 
 export function ImportProgressBar({
@@ -78,6 +79,7 @@ export function ImportReport({
         {report.ignoredFiles > 0 && <span>{formatCount(report.ignoredFiles)} non-image files ignored</span>}
       </p>
       {report.error && <p className="error">{report.error}</p>}
+      {report.dataset && <DatasetReportSection dataset={report.dataset} />}
       {report.problems.length > 0 && (
         <table className="problem-table">
           <thead>

@@ -1,6 +1,6 @@
 /** Drives one import from the UI: starts the host job, writes each batch to the database, keeps the report. */
 
-import type { ApiClient, ImportSource } from '../../../src/core/api/contract';
+import type { ApiClient, ImportJobEvent, ImportSource } from '../../../src/core/api/contract';
 import type { JobId, ProjectId } from '../../../src/core/ids';
 import type { LabelLoopDatabase } from '../db/database';
 import { addImportedImages } from '../db/images';
@@ -36,7 +36,8 @@ export async function runImport(
   ui.setImport(projectId, progress);
 
   let jobId: JobId | null = null;
-  const early: Parameters<Parameters<ApiClient['onJobEvent']>[0]>[0][] = [];
+  // Only this job's events reach `handle`, and this job is an image import.
+  const early: ImportJobEvent[] = [];
   let writes = Promise.resolve();
   /** The first failed database write: the job is cancelled and the import ends as failed, saying why. */
   let writeError: string | null = null;
@@ -99,8 +100,8 @@ export async function runImport(
   };
 
   const unsubscribe = api.onJobEvent((event) => {
-    if (jobId === null) early.push(event);
-    else if (event.jobId === jobId) handle(event);
+    if (jobId === null) early.push(event as ImportJobEvent);
+    else if (event.jobId === jobId) handle(event as ImportJobEvent);
   });
   try {
     const started = await api.call('images.startImport', { projectId, sources: [...sources] });

@@ -16,6 +16,7 @@ import { ImportProgressBar, ImportReport } from '../import/ImportStatus';
 import { runImport } from '../import/runImport';
 import { useUi } from '../state/ui';
 import { Breadcrumb } from '../components/Breadcrumb';
+import { DatasetImportButton } from '../import/DatasetImportButton'; // labeled-dataset import
 
 /** While an import streams in, re-query the gallery at most this often. */
 const REFRESH_INTERVAL_MS = 1000;
@@ -119,11 +120,16 @@ export function ProjectPage({ projectId }: { projectId: ProjectId }) {
           <button type="button" onClick={() => navigate({ page: 'schema', projectId })}>
             Schema
           </button>
+          <button type="button" onClick={() => navigate({ page: 'versions', projectId })}>
+            Versions
+          </button>
           {report && (
             <button type="button" onClick={() => setShowReport(!showReport)} aria-pressed={showReport}>
               Last import report
             </button>
           )}
+          {/* Labeled-dataset import (its dialog and job live in import/DatasetImportButton). */}
+          <DatasetImportButton projectId={projectId} onStarted={() => setShowReport(true)} />
           <button type="button" className="primary" disabled={!!progress} onClick={() => setChoosing(true)}>
             Import images
           </button>

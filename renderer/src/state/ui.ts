@@ -9,6 +9,7 @@ export type Route =
   | { page: 'projects' }
   | { page: 'project'; projectId: ProjectId }
   | { page: 'schema'; projectId: ProjectId }
+  | { page: 'versions'; projectId: ProjectId }
   | { page: 'image'; projectId: ProjectId; imageId: ImageId };
 
 export interface ImportProgress {
@@ -46,13 +47,17 @@ export const routeToHash = (route: Route): string =>
       ? `#/projects/${route.projectId}`
       : route.page === 'schema'
         ? `#/projects/${route.projectId}/schema`
-        : `#/projects/${route.projectId}/images/${route.imageId}`;
+        : route.page === 'versions'
+          ? `#/projects/${route.projectId}/versions`
+          : `#/projects/${route.projectId}/images/${route.imageId}`;
 
 export const hashToRoute = (hash: string): Route => {
   const image = /^#\/projects\/([^/]+)\/images\/([^/]+)$/.exec(hash);
   if (image) return { page: 'image', projectId: image[1] as ProjectId, imageId: image[2] as ImageId };
   const schema = /^#\/projects\/([^/]+)\/schema$/.exec(hash);
   if (schema) return { page: 'schema', projectId: schema[1] as ProjectId };
+  const versions = /^#\/projects\/([^/]+)\/versions$/.exec(hash);
+  if (versions) return { page: 'versions', projectId: versions[1] as ProjectId };
   const project = /^#\/projects\/([^/]+)$/.exec(hash);
   if (project) return { page: 'project', projectId: project[1] as ProjectId };
   return { page: 'projects' };

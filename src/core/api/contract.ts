@@ -4,6 +4,15 @@ import { z } from 'zod';
 import type { ApiError, Result } from './errors';
 import type { ImportProblem, ImportSummary, ProbedImage } from '../images/types';
 import type { JobId, RootId } from '../ids';
+import { exportBeginSchema, exportImageSchema, type ExportSummary } from './exports';
+// Labeled-dataset import.
+import {
+  inspectDatasetArgs,
+  startDatasetImportArgs,
+  type DatasetImportOutput,
+  type DatasetImportSummary,
+  type DatasetInspection,
+} from './datasets';
 
 const id = z.string().min(1).max(200);
 const absolutePathLike = z
@@ -60,6 +69,21 @@ export const contract = {
     args: z.object({ path: absolutePathLike.optional() }).strict(),
     result: returns<DirectoryListing>(),
   },
+  // Exporting a dataset version: begin with the settings, append the planned images in batches, commit to
+  // start the writing job (progress, cancel), or discard a begun export.
+  'exports.begin': { args: exportBeginSchema, result: returns<{ exportId: string }>() },
+  'exports.append': {
+    args: z.object({ exportId: id, images: z.array(exportImageSchema).min(1).max(10_000) }).strict(),
+    result: returns<{ received: number }>(),
+  },
+  'exports.commit': { args: z.object({ exportId: id }).strict(), result: returns<{ jobId: JobId }>() },
+  'exports.discard': { args: z.object({ exportId: id }).strict(), result: returns<{ discarded: boolean }>() },
+  // --- Labeled-dataset import (COCO, YOLO, VOC, labelme, CVAT): src/core/api/datasets.ts -------------
+  /** Reads a dataset and keeps it on the host under an inspect id; answers what the mapping dialog needs. */
+  'datasets.inspect': { args: inspectDatasetArgs, result: returns<DatasetInspection>() },
+  /** Imports an inspected dataset into a project as a job (DatasetImportJobEvent). */
+  'datasets.startImport': { args: startDatasetImportArgs, result: returns<{ jobId: JobId }>() },
+  // --- end of labeled-dataset import ---------------------------------------------------------------------
 } as const;
 
 export type Contract = typeof contract;
@@ -92,8 +116,12 @@ export interface ImportOutput {
   readonly problems: readonly ImportProblem[];
 }
 export type ImportJobEvent = JobEvent<ImportOutput, ImportSummary>;
-/** Every job event the host can push (one job kind today). */
-export type AnyJobEvent = ImportJobEvent;
+/** Labeled-dataset import: its output and summary extend the image import's. */
+export type DatasetImportJobEvent = JobEvent<DatasetImportOutput, DatasetImportSummary>;
+/** An export writes files and reports only progress and its ending. */
+export type ExportJobEvent = JobEvent<never, ExportSummary>;
+/** Every job event the host can push; a listener knows which kind by the job id it started. */
+export type AnyJobEvent = ImportJobEvent | ExportJobEvent | DatasetImportJobEvent;
 
 /** What the UI holds: the same shape over Electron IPC and over loopback HTTP. */
 export interface ApiClient {

@@ -46,6 +46,8 @@ export function createVersion(input: CreateVersionInput): DatasetVersion {
         imageId: image.id,
         sha256: image.sha256,
         path: image.relPath,
+        width: image.width,
+        height: image.height,
         status: image.status,
         split: split ?? 'train',
         ...(group === undefined ? {} : { group }),

@@ -99,6 +99,8 @@ export const versionOf = (
     images: images.map((image) => ({
       ...imageRecord(image.imageId, image.path, image.status),
       sha256: image.sha256,
+      width: image.width,
+      height: image.height,
     })),
     records: images.map((image) => labels(image.imageId, image.annotations, image.tags, image.attributes)),
     splits: new Map(images.map((image) => [image.imageId, image.split])),
@@ -113,6 +115,8 @@ export const versionImage = (
   imageId: id as ImageId,
   sha256: hashOf(id),
   path: `${id}.jpg`,
+  width: 640,
+  height: 480,
   status: 'done',
   split,
   annotations,

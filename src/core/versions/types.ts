@@ -18,6 +18,9 @@ export interface VersionImage {
   readonly sha256: ContentHash;
   /** Path relative to its root, with forward slashes (the image's relPath when the version was made). */
   readonly path: string;
+  /** Upright size in pixels, so an export of the version needs nothing but the version and the file. */
+  readonly width: number;
+  readonly height: number;
   readonly status: ImageStatus;
   readonly split: Split;
   /** Leakage group (folder, sequence, near-duplicate cluster) the split was made with, when any. */

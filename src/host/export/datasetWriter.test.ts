@@ -118,6 +118,25 @@ describe('writeDataset', () => {
     expect((await readdir(dir)).filter((name) => name.startsWith('.labelloop-export-'))).toEqual([]);
   });
 
+  it('writes many files at once and still lists them in entry order, and a failed one removes everything', async () => {
+    const many: DatasetEntry[] = Array.from({ length: 300 }, (_, i) => ({
+      path: `labels/${i % 7}/${String(i).padStart(3, '0')}.txt`,
+      data: `0 0.5 0.5 0.1 ${i}\n`,
+    }));
+    const written = await writeDataset(join(dir, 'many'), many, null);
+    expect(written.map((file) => file.path)).toEqual(many.map((entry) => entry.path));
+    expect(Object.keys(await tree(join(dir, 'many')))).toHaveLength(300);
+
+    const broken = [
+      ...many.slice(0, 150),
+      { path: 'images/gone.jpg', source: join(dir, 'gone.jpg'), mode: 'copy' as const },
+      ...many.slice(150),
+    ];
+    await expect(writeDataset(join(dir, 'broken'), broken, MANIFEST)).rejects.toThrow(/ENOENT/);
+    await expect(stat(join(dir, 'broken'))).rejects.toThrow();
+    expect((await readdir(dir)).filter((name) => name.startsWith('.labelloop-export-'))).toEqual([]);
+  });
+
   it('refuses a target that exists, and paths that leave the export', async () => {
     await expect(writeDataset(dir, [], MANIFEST)).rejects.toThrow(/already exists/);
     const target = join(dir, 'evil');

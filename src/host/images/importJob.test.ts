@@ -54,9 +54,10 @@ async function importThroughHost(
 ): Promise<ImportRun> {
   const events: ImportJobEvent[] = [];
   let jobId = '';
+  // This host runs only image imports here.
   const unsubscribe = host.jobs.subscribe((event) => {
-    events.push(event);
-    onEvent(event);
+    events.push(event as ImportJobEvent);
+    onEvent(event as ImportJobEvent);
   });
   try {
     ({ jobId } = await host.handlers['images.startImport']({ projectId: 'project-1', sources }));
@@ -320,7 +321,7 @@ describe('cancelling an import', () => {
   it('imports nothing when cancelled right after start, and a second cancel answers false', async () => {
     const host = await newHost();
     const events: ImportJobEvent[] = [];
-    host.jobs.subscribe((event) => events.push(event));
+    host.jobs.subscribe((event) => events.push(event as ImportJobEvent));
     const { jobId } = await host.handlers['images.startImport']({
       projectId: 'project-1',
       sources: [{ kind: 'folder', path: manyDir }],
