@@ -25,6 +25,15 @@ const BENCHES: Record<string, { script: string; what: string; needsBuild?: boole
     script: 'bench/datasets.ts',
     what: 'COCO and YOLO export and import, version snapshot and diff: 100,000 images, 1,000,000 boxes',
   },
+  'versions-app': {
+    script: 'bench/versionsApp.ts',
+    what: 'create two versions of 100,000 images / 1,000,000 boxes and diff them, in Chromium',
+    needsBuild: true,
+  },
+  'near-duplicates': {
+    script: 'bench/nearDuplicates.ts',
+    what: 'near-duplicate groups of 100,000 perceptual hashes',
+  },
 };
 
 const only = process.argv

@@ -8,7 +8,7 @@
  * - coco_export: writeCoco of all images to one text; the text is then saved to `.bench/datasets/` (not timed).
  * - yolo_export: writeYolo (task detect, 80/10/10 splits by path) to data.yaml and one label text per image.
  * - coco_import: JSON.parse + readCoco of the saved COCO text, read into memory first (not timed). This is
- *   the pure reader on an in-memory text; the host's streaming import of a large COCO file is not built.
+ *   the pure reader on an in-memory text; the host's import of a large file is `--big-coco`, below.
  * - yolo_import: readYoloConfig of data.yaml and readYoloLabels of every saved label text (in memory).
  * - versions: assignSplits (stratified, and random for comparison), createVersion of version 1; then ~2 %
  *   changed (1 % of images removed, 1 % added, 2 % with a box moved, one relabeled, one removed, one added),
@@ -22,6 +22,15 @@
  * how much of it the input alone held (RSS before the timed step). Notes go to stderr.
  * `--bundled` runs the children from an esbuild bundle of this script instead of under tsx (whose
  * keep-names wrappers make closure-heavy code slower), to tell the code's cost from the loader's.
+ *
+ * `--big-coco` runs only the issue's large-file case instead (it writes ~1 GB, so only when asked):
+ * - big-coco-write: a ~1 GB COCO file in COCO's own key order (categories last), 20,000 images × ~350
+ *   objects (a tenth polygons) from a seeded PRNG, streamed to `.bench/datasets/big-coco/`; every image is
+ *   a hard link of one small JPEG made with sharp, so probing is cheap (kept between runs).
+ * - big-coco-import: the host's `createDatasetInspections` inspect (objects spilled to bucket files) and
+ *   `runDatasetImport` to the end, with a job that counts the images and objects it is sent and drops them.
+ * - big-coco-import-memory: the same with the objects held in memory (`spillCoco: false`, the path before
+ *   the spill), with a 20 GB heap and a time limit, for comparison.
  */
 
 import { spawn } from 'node:child_process';
@@ -42,11 +51,25 @@ import type { DatasetVersion, Split, VersionId } from '../src/core/versions/type
 import { exportImageSchema, type ExportImageArgs } from '../src/core/api/exports';
 import { writeVersionExport } from '../src/host/export/exportJob';
 import { openRootRegistry } from '../src/host/roots';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createDatasetInspections, runDatasetImport } from '../src/host/datasets/importJob';
+import { spillRoot } from '../src/host/datasets/spill';
+import {
+  closeSync,
+  existsSync,
+  linkSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
+import sharp from 'sharp';
 import { note, prng } from './support/common';
 
 const QUICK = process.argv.includes('--quick');
 const BUNDLED = process.argv.includes('--bundled');
+const BIG_COCO = process.argv.includes('--big-coco');
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const IMAGES = Number(arg('images') ?? (QUICK ? 10_000 : 100_000));
 const CHILD = arg('child');
@@ -440,6 +463,183 @@ async function exportToDisk(format: 'coco' | 'yolo', dir: string): Promise<Repor
 }
 
 // ---------------------------------------------------------------------------------------------------------
+// The large-COCO case (`--big-coco`): a ~1 GB file imported through the host's inspect and import job
+
+/** `--big-images=N` makes a smaller file, to try the steps out. */
+const BIG_IMAGES = Number(arg('big-images') ?? 20_000);
+const BIG_WIDTH = 640;
+const BIG_HEIGHT = 480;
+const bigFolder = (dir: string) =>
+  resolve(dir, '..', BIG_IMAGES === 20_000 ? 'big-coco' : `big-coco-${BIG_IMAGES}`);
+
+/** Writes the big COCO file (in pieces, never whole) and the hard-linked images, unless already written. */
+async function bigCocoWrite(dir: string): Promise<Report> {
+  const folder = bigFolder(dir);
+  const file = resolve(folder, 'annotations.json');
+  const ready = resolve(folder, '.ready');
+  if (existsSync(ready)) return { ms: 0, peakRssKb: peakRssKb(), bytes: statSync(file).size, reused: 1 };
+  rmSync(folder, { recursive: true, force: true });
+  mkdirSync(resolve(folder, 'images'), { recursive: true });
+  const start = performance.now();
+  const frame = resolve(folder, 'frame.jpg');
+  await sharp({ create: { width: BIG_WIDTH, height: BIG_HEIGHT, channels: 3, background: '#6a7b8c' } })
+    .jpeg()
+    .toFile(frame);
+  for (let i = 0; i < BIG_IMAGES; i++) {
+    const path = resolve(folder, 'images', imagePath(i));
+    if (i % 1000 === 0) mkdirSync(resolve(path, '..'), { recursive: true });
+    linkSync(frame, path);
+  }
+  const fd = openSync(file, 'w');
+  let pending = '';
+  let bytes = 0;
+  const put = (text: string) => {
+    pending += text;
+    if (pending.length >= 1 << 22) {
+      bytes += writeSync(fd, pending);
+      pending = '';
+    }
+  };
+  // COCO's own key order: the annotations come before the categories they name.
+  put('{"info":{"description":"LabelLoop big-coco bench","year":2026},"licenses":[],"images":[\n');
+  for (let i = 0; i < BIG_IMAGES; i++) {
+    put(
+      `${i ? ',\n' : ''}{"id":${i + 1},"file_name":"${imagePath(i)}","width":${BIG_WIDTH},"height":${BIG_HEIGHT}}`,
+    );
+  }
+  put('\n],"annotations":[\n');
+  let id = 0;
+  const n = (v: number) => Math.round(v * 100) / 100;
+  for (let i = 0; i < BIG_IMAGES; i++) {
+    const random = prng(1_000_003 + i);
+    const objects = 300 + Math.floor(random() * 101);
+    for (let j = 0; j < objects; j++) {
+      const width = 4 + random() * 120;
+      const height = 4 + random() * 120;
+      const x = random() * (BIG_WIDTH - width);
+      const y = random() * (BIG_HEIGHT - height);
+      const category = 1 + Math.min(CLASSES.length - 1, Math.floor(random() ** 2 * CLASSES.length));
+      let segmentation = '[]';
+      if (random() < 0.1) {
+        const points: number[] = [];
+        const corners = 6 + Math.floor(random() * 8);
+        for (let k = 0; k < corners; k++) {
+          const angle = (k / corners) * 2 * Math.PI;
+          points.push(
+            n(x + width / 2 + (Math.cos(angle) * width) / 2),
+            n(y + height / 2 + (Math.sin(angle) * height) / 2),
+          );
+        }
+        segmentation = `[[${points.join(',')}]]`;
+      }
+      put(
+        `${id ? ',\n' : ''}{"id":${++id},"image_id":${i + 1},"category_id":${category},"segmentation":${segmentation},` +
+          `"area":${n(width * height)},"bbox":[${n(x)},${n(y)},${n(width)},${n(height)}],"iscrowd":0}`,
+      );
+    }
+  }
+  put(`\n],"categories":${JSON.stringify(CLASSES.map((name, k) => ({ id: k + 1, name })))}}\n`);
+  bytes += writeSync(fd, pending);
+  closeSync(fd);
+  writeFileSync(ready, '');
+  return { ms: performance.now() - start, peakRssKb: peakRssKb(), bytes, annotations: id, reused: 0 };
+}
+
+const folderBytes = (folder: string): number =>
+  existsSync(folder)
+    ? readdirSync(folder, { recursive: true, withFileTypes: true })
+        .filter((entry) => entry.isFile())
+        .reduce((sum, entry) => sum + statSync(resolve(entry.parentPath, entry.name)).size, 0)
+    : 0;
+
+/** Inspect and import of the big file through the host's code; images and labels sent are counted and dropped. */
+async function bigCocoImport(dir: string, spill: boolean): Promise<Report> {
+  const dataDir = resolve(dir, '..', `big-coco-data-${spill ? 'spill' : 'memory'}`);
+  rmSync(dataDir, { recursive: true, force: true });
+  const inspections = createDatasetInspections({ dataDir, spillCoco: spill });
+  const inputRssKb = rssKb();
+  const start = performance.now();
+  const inspection = await inspections.inspect({ path: bigFolder(dir), format: 'coco' });
+  const inspectMs = performance.now() - start;
+  const inspectPeakRssKb = peakRssKb();
+  const heldRssKb = rssKb();
+  const spillBytes = folderBytes(spillRoot(dataDir));
+  const read = inspections.take(inspection.inspectId)!;
+  const roots = await openRootRegistry(dataDir);
+  let images = 0;
+  let annotations = 0;
+  let problems = 0;
+  const importStart = performance.now();
+  const summary = await runDatasetImport(
+    'bench-project',
+    read,
+    { dataDir, maxInputPixels: 268_402_689, roots, concurrency: 4 },
+    {
+      jobId: 'bench' as never,
+      signal: new AbortController().signal,
+      progress: () => undefined,
+      output: (output) => {
+        images += output.images.length;
+        problems += output.problems.length;
+        for (const labels of Object.values(output.labels)) annotations += labels.annotations.length;
+      },
+    },
+  );
+  const importMs = performance.now() - importStart;
+  const peak = peakRssKb();
+  const spillLeft = folderBytes(spillRoot(dataDir));
+  rmSync(dataDir, { recursive: true, force: true });
+  return {
+    inspectMs,
+    importMs,
+    peakRssKb: peak,
+    inspectPeakRssKb,
+    heldRssKb,
+    inputRssKb,
+    spillBytes,
+    spillLeft,
+    objects: inspection.objects,
+    images,
+    readable: summary.readable,
+    annotations,
+    problems: problems + inspection.problemCount,
+  };
+}
+
+/** The big-COCO steps: the file (once), the import as built, and the in-memory import when it fits in time. */
+async function bigCoco(command: readonly string[], dir: string): Promise<void> {
+  const written = await runChild(command, 'big-coco-write', dir);
+  note(
+    written.reused
+      ? `big COCO file: ${written.bytes} bytes (written earlier)`
+      : `big COCO file: ${written.bytes} bytes, ${written.annotations} objects, written in ${seconds(written.ms as number)} s`,
+  );
+  metric('big_coco_file', Math.round((written.bytes as number) / 1e6), 'MB', 1000);
+  const report = (name: string, r: Report) => {
+    note(
+      `${name}: ${r.images} images and ${r.annotations} objects sent (inspect counted ${r.objects}), ` +
+        `${r.problems} problems; spill ${r.spillBytes} bytes on disk, ${r.spillLeft} left after; ` +
+        `peak during inspect ${mb(r.inspectPeakRssKb as number)} MB, held after inspect ${mb(r.heldRssKb as number)} MB`,
+    );
+    metric(`${name}_inspect`, seconds(r.inspectMs as number), 's', TARGET_SECONDS);
+    metric(`${name}_import`, seconds(r.importMs as number), 's', TARGET_SECONDS);
+    metric(`${name}_annotations`, r.annotations as number, 'objects', r.objects as number);
+    rssMetrics(name, r);
+  };
+  report('big_coco_import', await runChild(command, 'big-coco-import', dir));
+  const limitMs = Number(arg('memory-limit-s') ?? 1800) * 1000;
+  try {
+    const memory = await runChild(command, 'big-coco-import-memory', dir, {
+      nodeOptions: ['--max-old-space-size=20480'],
+      timeoutMs: limitMs,
+    });
+    report('big_coco_import_in_memory', memory);
+  } catch (error) {
+    note(`big_coco_import_in_memory did not finish: ${(error as Error).message}`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
 // Parent: one child per step, metrics from their reports
 
 const STEPS = [
@@ -450,21 +650,38 @@ const STEPS = [
   'versions',
   'coco-export-files',
   'yolo-export-files',
+  'big-coco-write',
+  'big-coco-import',
+  'big-coco-import-memory',
 ] as const;
 type Step = (typeof STEPS)[number];
 
-async function runChild(command: readonly string[], step: Step, dir: string): Promise<Report> {
+async function runChild(
+  command: readonly string[],
+  step: Step,
+  dir: string,
+  { nodeOptions = [], timeoutMs }: { nodeOptions?: readonly string[]; timeoutMs?: number } = {},
+): Promise<Report> {
   const child = spawn(
     process.execPath,
-    [...command, `--child=${step}`, `--images=${IMAGES}`, `--dir=${dir}`],
+    [
+      ...nodeOptions,
+      ...command,
+      `--child=${step}`,
+      `--images=${IMAGES}`,
+      `--big-images=${BIG_IMAGES}`,
+      `--dir=${dir}`,
+    ],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   );
   let stdout = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  const timer = timeoutMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), timeoutMs);
   const code = await new Promise<number | null>((done) => child.on('close', done));
-  if (code !== 0) throw new Error(`child ${step} exited with ${code}`);
+  clearTimeout(timer);
+  if (code !== 0) throw new Error(`child ${step} exited with ${code ?? child.signalCode}`);
   return JSON.parse(stdout) as Report;
 }
 
@@ -510,6 +727,16 @@ async function parent(): Promise<void> {
       logLevel: 'warning',
     });
     command = [outfile];
+  }
+  if (BIG_COCO) {
+    note(
+      `big COCO: ${BIG_IMAGES.toLocaleString('en')} images × ~350 objects, node ${process.version}, ` +
+        `load average ${(await import('node:os'))
+          .loadavg()
+          .map((l) => l.toFixed(2))
+          .join(' ')}`,
+    );
+    return bigCoco(command, dir);
   }
   note(
     `${IMAGES.toLocaleString('en')} images × ${PER_IMAGE} boxes, ${BUNDLED ? 'esbuild bundle' : 'tsx'}, ` +
@@ -579,6 +806,9 @@ if (CHILD === undefined) {
     'coco-import': () => cocoImport(dir),
     'yolo-import': () => yoloImport(dir),
     versions,
+    'big-coco-write': () => bigCocoWrite(dir),
+    'big-coco-import': () => bigCocoImport(dir, true),
+    'big-coco-import-memory': () => bigCocoImport(dir, false),
   };
   const run = steps[CHILD as Step];
   if (run === undefined) throw new Error(`unknown step ${CHILD}; known: ${STEPS.join(', ')}`);

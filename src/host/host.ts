@@ -6,12 +6,14 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { AppInfo, ExportJobEvent, ImportJobEvent, ImportOutput } from '../core/api/contract';
 import type { ExportSummary } from '../core/api/exports';
 import type { ImportSummary } from '../core/images/types';
+import type { ContentHash } from '../core/ids';
 import { HostError } from '../core/api/errors';
 import { parseMediaPath } from '../core/api/media';
 import { extensionOf, IMAGE_EXTENSIONS } from '../core/images/types';
 import { maxInputPixels as envMaxInputPixels } from './config';
 import type { Handlers } from './dispatch';
 import { runImport } from './images/importJob';
+import { perceptualHashes } from './images/perceptualHashes';
 import { createExportSessions } from './export/exportJob';
 import { createJobRunner, type JobRunner } from './jobs';
 import { resolveMedia, type MediaFile } from './media';
@@ -53,7 +55,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const roots = await openRootRegistry(dataDir);
   const jobs = createJobRunner();
   const exportSessions = createExportSessions(roots);
-  const datasetInspections = createDatasetInspections();
+  const datasetInspections = createDatasetInspections({ dataDir });
   const unsupported = (what: string) =>
     new HostError(
       'unsupported',
@@ -95,6 +97,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
       );
       return { jobId };
     },
+    'images.perceptualHashes': ({ hashes }) => perceptualHashes(dataDir, hashes as ContentHash[]),
     'jobs.cancel': async ({ jobId }) => ({ cancelled: jobs.cancel(jobId) }),
     'exports.begin': (args) => exportSessions.begin(args),
     'exports.append': async ({ exportId, images }) => exportSessions.append(exportId, images),

@@ -8,7 +8,7 @@ import { latestImport } from './imports';
 import type { ImageId, ProjectId } from '../../../src/core/ids';
 import { addPredictionRun, decisionsFor, predictionsFor, saveDecisions } from './predictions';
 import type { RunId } from '../../../src/core/predictions/types';
-import { createProjectVersion, listVersions } from './versions';
+import { createProjectVersion, getVersion, listVersions } from './versions';
 
 describe('MIGRATIONS', () => {
   it('numbers versions 1, 2, 3… strictly increasing', () => {
@@ -32,6 +32,8 @@ describe('MIGRATIONS', () => {
       'schemaChanges',
       'schemaVersions',
       'settings',
+      'versionImages',
+      'versionLabels',
       'versions',
     ]);
     db.close();
@@ -319,6 +321,47 @@ describe('a version-3 database', () => {
     expect(
       (await listVersions(db, projectId)).map((v) => [v.number, v.counts.images, v.counts.perClass]),
     ).toEqual([[1, 2, { stop: 1 }]]);
+    db.close();
+  });
+});
+
+describe('a version-4 database', () => {
+  it('moves each version’s images into chunks, and the versions read back whole', async () => {
+    const options = { indexedDB: new IDBFactory(), IDBKeyRange };
+    // Version 4 is version 3 plus the versions table, whose rows held their images.
+    const current = openDatabase('labelloop-v4-source', options);
+    await current.open();
+    await current.transaction('rw', current.tables, async () => {
+      for (const [table, rows] of Object.entries(VERSION_3_ROWS)) await current.table(table).bulkAdd(rows);
+    });
+    const projectId = 'p-1' as ProjectId;
+    const made = await createProjectVersion(current, projectId, {
+      message: 'First',
+      author: 'alice',
+      now: 1,
+    });
+    current.close();
+
+    const old = new Dexie('labelloop-v4', options);
+    old.version(1).stores(VERSION_1_STORES);
+    old.version(2).stores(VERSION_2_STORES);
+    old.version(3).stores(VERSION_3_STORES);
+    old.version(4).stores({ ...VERSION_3_STORES, versions: 'id, projectId, [projectId+number]' });
+    await old.transaction('rw', old.tables, async () => {
+      for (const [table, rows] of Object.entries(VERSION_3_ROWS)) await old.table(table).bulkAdd(rows);
+      await old.table('versions').add(made);
+    });
+    old.close();
+
+    const db = openDatabase('labelloop-v4', options);
+    await db.open();
+    expect(db.verno).toBe(MIGRATIONS.at(-1)!.version);
+    const [stored] = await db.versions.toArray();
+    expect(stored).not.toHaveProperty('images');
+    expect(stored!.imageCount).toBe(made.images.length);
+    expect(await db.versionImages.count()).toBe(1);
+    expect(await getVersion(db, made.id)).toEqual(made);
+    expect((await listVersions(db, projectId)).map((v) => v.number)).toEqual([1]);
     db.close();
   });
 });

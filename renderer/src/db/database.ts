@@ -11,8 +11,10 @@ import type {
 } from '../../../src/core/predictions/types';
 import type { SchemaChange } from '../../../src/core/schema/changes';
 import type { AnnotationSchema } from '../../../src/core/schema/types';
+import type { GroupBy } from '../../../src/core/versions/groups';
 import type { SplitRatios, SplitStrategy } from '../../../src/core/versions/splits';
-import type { DatasetVersion } from '../../../src/core/versions/types';
+import { labelsKey, type FrozenLabels } from '../../../src/core/versions/labelsKey';
+import type { DatasetVersion, VersionId, VersionImage } from '../../../src/core/versions/types';
 import type { ImageId, ImportId, ProjectId, RootId } from '../../../src/core/ids';
 import type { DatasetImportReport } from './imports';
 
@@ -85,11 +87,54 @@ export interface SplitSettings {
   readonly ratios: SplitRatios;
   readonly seed: number | string;
   readonly strategy: SplitStrategy;
+  /** What makes a group under the `group` strategy; absent on versions made before it existed (folder only). */
+  readonly groupBy?: GroupBy;
 }
 
-/** A dataset version as stored: the core snapshot plus the split settings it was cut with. Never modified. */
+/** A dataset version as read: the core snapshot plus the split settings it was cut with. Never modified. */
 export interface VersionRecord extends DatasetVersion {
   readonly splitSettings: SplitSettings;
+}
+
+/** A version's row: everything but its images, which are in `versionImages` chunks. */
+export type StoredVersion = Omit<VersionRecord, 'images'> & { readonly imageCount: number };
+
+/** An image as a version stores it: its labels are the `versionLabels` record with key `labels`. */
+export type StoredVersionImage = Omit<VersionImage, keyof FrozenLabels> & { readonly labels: string };
+
+/** Up to VERSION_CHUNK of a version's images, in the version's order (by image id). */
+export interface VersionImagesChunk {
+  readonly versionId: VersionId;
+  readonly chunk: number;
+  readonly images: readonly StoredVersionImage[];
+}
+
+/** One image's frozen labels, stored once per project however many versions hold them. */
+export interface VersionLabelsRecord extends FrozenLabels {
+  readonly projectId: ProjectId;
+  readonly key: string;
+}
+
+/** Images per chunk: small rows (the labels are elsewhere), ~100 KB a chunk. */
+export const VERSION_CHUNK = 1000;
+
+/** A version's images as chunks of stored images and the label records they refer to (one per key). */
+export function splitVersionImages(
+  projectId: ProjectId,
+  versionId: VersionId,
+  images: readonly VersionImage[],
+): { chunks: VersionImagesChunk[]; labels: VersionLabelsRecord[] } {
+  const labels = new Map<string, VersionLabelsRecord>();
+  const stored = images.map(({ annotations, tags, attributes, ...image }): StoredVersionImage => {
+    const key = labelsKey({ annotations, tags, attributes });
+    if (!labels.has(key)) labels.set(key, { projectId, key, annotations, tags, attributes });
+    return { ...image, labels: key };
+  });
+  const chunks: VersionImagesChunk[] = [];
+  for (let start = 0, chunk = 0; start < stored.length; start += VERSION_CHUNK, chunk++) {
+    chunks.push({ versionId, chunk, images: stored.slice(start, start + VERSION_CHUNK) });
+  }
+  return { chunks, labels: [...labels.values()] };
 }
 
 export interface SettingRecord {
@@ -149,6 +194,28 @@ export const MIGRATIONS: readonly {
       versions: 'id, projectId, [projectId+number]',
     },
   },
+  {
+    // A version's images move to chunks and its labels to records shared by content: Chromium refuses a
+    // value over ~133 MB, which one record of 100,000 images with 1,000,000 boxes (~215 MB) is; a list of
+    // versions no longer reads them; a version stores only labels no earlier version has; and a diff
+    // reads only the labels whose key differs.
+    version: 5,
+    stores: {
+      versionImages: '[versionId+chunk], versionId',
+      versionLabels: '[projectId+key], projectId',
+    },
+    upgrade: async (tx) => {
+      const versions = tx.table('versions');
+      const stored = (await versions.toArray()) as (StoredVersion & { images?: VersionImage[] })[];
+      for (const { images, ...summary } of stored) {
+        if (images === undefined) continue;
+        const { chunks, labels } = splitVersionImages(summary.projectId, summary.id, images);
+        await tx.table('versionLabels').bulkPut(labels);
+        await tx.table('versionImages').bulkAdd(chunks);
+        await versions.put({ ...summary, imageCount: images.length });
+      }
+    },
+  },
 ];
 
 export type LabelLoopDatabase = Dexie & {
@@ -162,7 +229,9 @@ export type LabelLoopDatabase = Dexie & {
   predictionRuns: EntityTable<PredictionRun, 'id'>;
   predictions: Dexie.Table<ImagePredictions, [RunId, ImageId]>;
   decisions: EntityTable<DecisionsRecord, 'imageId'>;
-  versions: EntityTable<VersionRecord, 'id'>;
+  versions: EntityTable<StoredVersion, 'id'>;
+  versionImages: Dexie.Table<VersionImagesChunk, [VersionId, number]>;
+  versionLabels: Dexie.Table<VersionLabelsRecord, [ProjectId, string]>;
 };
 
 export const DATABASE_NAME = 'labelloop';

@@ -95,6 +95,8 @@ export async function deleteProject(db: LabelLoopDatabase, id: ProjectId): Promi
     db.predictions,
     db.decisions,
     db.versions,
+    db.versionImages,
+    db.versionLabels,
   ];
   await db.transaction('rw', tables, async () => {
     await deleteProjectPredictions(db, id);

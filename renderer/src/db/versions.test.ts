@@ -4,8 +4,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { classIdsOf, type Annotation, type ImageAnnotations } from '../../../src/core/annotations/types';
 import type { ImageId, ProjectId } from '../../../src/core/ids';
 import { annotation, box } from '../../../src/core/versions/testFixtures';
+import { seededRandom } from '../../../src/core/versions/random';
+import { diffVersions } from '../../../src/core/versions/diff';
 import type { VersionId } from '../../../src/core/versions/types';
-import type { LabelLoopDatabase } from './database';
+import { VERSION_CHUNK, type LabelLoopDatabase } from './database';
 import { addImportedImages } from './images';
 import { createProject, deleteProject } from './projects';
 import { openTestDatabase, probedImage } from './testDatabase';
@@ -76,6 +78,12 @@ async function label(
   };
   await db.annotations.put(record);
 }
+
+/** `dhash` with its first `bits` bits flipped. */
+const flipBits = (dhash: string, bits: number): string => {
+  const value = BigInt(`0x${dhash}`) ^ (((1n << BigInt(bits)) - 1n) << BigInt(64 - bits));
+  return value.toString(16).padStart(16, '0');
+};
 
 const paths = (prefix: string, count: number) =>
   Array.from({ length: count }, (_, i) => `${prefix}${String(i).padStart(3, '0')}.jpg`);
@@ -171,6 +179,118 @@ describe('createProjectVersion', () => {
       splitsOfFolder.set(image.group!, seen.add(image.split));
     }
     expect([...splitsOfFolder.values()].map((splits) => splits.size)).toEqual([1, 1, 1, 1, 1]);
+  });
+
+  it('keeps sequences and near-duplicates whole when grouping by both, and records the group of each image', async () => {
+    const db = freshDatabase();
+    const project = await createProject(db, 'Drives');
+    await db.projects.update(project.id, { schemaVersion: 1 });
+    const random = seededRandom('drives');
+    const hash = () => Array.from({ length: 16 }, () => Math.floor(random() * 16).toString(16)).join('');
+    // 12 drives of 5 frames in two camera folders, plus 20 stills of which 10 are near-copies of frames.
+    const probed = [];
+    const frameHashes: string[] = [];
+    for (let drive = 0; drive < 12; drive++)
+      for (let frame = 0; frame < 5; frame++) {
+        const dhash = hash();
+        frameHashes.push(dhash);
+        const path = `cam${drive % 2}/drive${drive}_${String(frame).padStart(4, '0')}.jpg`;
+        probed.push(probedImage(path, probed.length + 1, { dhash }));
+      }
+    for (let still = 0; still < 20; still++) {
+      const dhash = still < 10 ? flipBits(frameHashes[still * 6]!, still % 4) : hash();
+      // Named without a trailing number, so each still is a sequence of its own.
+      const name = `stills/${String.fromCharCode(97 + still)}-shot.jpg`;
+      probed.push(probedImage(name, probed.length + 1, { dhash }));
+    }
+    await addImportedImages(db, project.id, probed);
+    const split = {
+      ratios: { train: 0.6, val: 0.2, test: 0.2 },
+      seed: 3,
+      strategy: 'group' as const,
+      groupBy: { folder: false, sequence: true, nearDuplicates: true, maxDistance: 6 },
+    };
+
+    const version = await createProjectVersion(db, project.id, {
+      message: 'v1',
+      author: AUTHOR,
+      now: 1,
+      split,
+    });
+
+    expect(version.splitSettings).toEqual(split);
+    const splitsOfGroup = new Map<string, Set<string>>();
+    for (const image of version.images) {
+      const seen = splitsOfGroup.get(image.group!) ?? new Set();
+      splitsOfGroup.set(image.group!, seen.add(image.split));
+    }
+    expect([...splitsOfGroup.values()].every((splits) => splits.size === 1)).toBe(true);
+    // 12 drives (each joined by up to one still copied from it) and the 10 unrelated stills.
+    expect(splitsOfGroup.size).toBe(22);
+    const groupOf = (path: string) => version.images.find((image) => image.path === path)!.group;
+    expect(groupOf('stills/a-shot.jpg')).toBe('cam0/drive0_');
+    expect(groupOf('stills/b-shot.jpg')).toBe('cam1/drive1_');
+    expect(groupOf('stills/p-shot.jpg')).toBe('stills/p-shot');
+    expect(Object.values(version.counts.perSplit).reduce((a, b) => a + b)).toBe(80);
+  });
+
+  it('puts a new near-duplicate of an old image in the old image’s split, in a later version', async () => {
+    const db = freshDatabase();
+    const project = await createProject(db, 'Stills');
+    await db.projects.update(project.id, { schemaVersion: 1 });
+    const random = seededRandom('stills');
+    const hashes = Array.from({ length: 40 }, () =>
+      Array.from({ length: 16 }, () => Math.floor(random() * 16).toString(16)).join(''),
+    );
+    await addImportedImages(
+      db,
+      project.id,
+      hashes.map((dhash, i) => probedImage(`shots/${i}.jpg`, i + 1, { dhash })),
+    );
+    const split = {
+      ratios: { train: 0.5, val: 0.25, test: 0.25 },
+      seed: 1,
+      strategy: 'group' as const,
+      groupBy: { folder: false, sequence: false, nearDuplicates: true },
+    };
+    const first = await createProjectVersion(db, project.id, {
+      message: 'v1',
+      author: AUTHOR,
+      now: 1,
+      split,
+    });
+    // Copies (3 bits off) of every old val and test image arrive, in another folder under other names.
+    const held = first.images.filter((image) => image.split !== 'train');
+    expect(held.length).toBe(20);
+    await addImportedImages(
+      db,
+      project.id,
+      held.map((image, i) => {
+        const index = Number(image.path.slice('shots/'.length, -'.jpg'.length));
+        return probedImage(`later/copy-${i}.jpg`, 1000 + i, { dhash: flipBits(hashes[index]!, 3) });
+      }),
+    );
+
+    const second = await createProjectVersion(db, project.id, { message: 'v2', author: AUTHOR, now: 2 });
+
+    const splitOfPath = new Map(second.images.map((image) => [image.path, image.split]));
+    held.forEach((image, i) => expect(splitOfPath.get(`later/copy-${i}.jpg`)).toBe(image.split));
+    for (const image of first.images) expect(splitOfPath.get(image.path)).toBe(image.split);
+  });
+
+  it('groups by folder alone under a group split stored before group settings existed', async () => {
+    const db = freshDatabase();
+    const projectId = await projectWithImages(db, ['a/run_1.jpg', 'a/run_2.jpg', 'b/x.jpg']);
+    const split = { ratios: { train: 0.6, val: 0.2, test: 0.2 }, seed: 'x', strategy: 'group' as const };
+    const version = await createProjectVersion(db, projectId, {
+      message: 'v1',
+      author: AUTHOR,
+      now: 1,
+      split,
+    });
+    expect(version.images.map((image) => image.group)).toEqual(
+      version.images.map((image) => image.path.split('/')[0]),
+    );
   });
 
   it('never changes a stored version when labels are edited afterwards', async () => {
@@ -291,5 +411,76 @@ describe('deleteProject', () => {
 
     expect(await listVersions(db, doomed)).toEqual([]);
     expect((await db.versions.toArray()).map((v) => v.id)).toEqual([keptVersion.id]);
+    expect(new Set((await db.versionImages.toArray()).map((chunk) => chunk.versionId))).toEqual(
+      new Set([keptVersion.id]),
+    );
+  });
+});
+
+describe('version storage', () => {
+  it('stores a large version in chunks of images and reads it back whole and in order', async () => {
+    const db = freshDatabase();
+    const paths = Array.from(
+      { length: VERSION_CHUNK * 2 + 7 },
+      (_, i) => `f/${String(i).padStart(5, '0')}.jpg`,
+    );
+    const projectId = await projectWithImages(db, paths);
+    const made = await createProjectVersion(db, projectId, { message: 'big', author: AUTHOR, now: 1 });
+    expect((await db.versionImages.toArray()).map((chunk) => chunk.images.length)).toEqual([
+      VERSION_CHUNK,
+      VERSION_CHUNK,
+      7,
+    ]);
+    expect(await getVersion(db, made.id)).toEqual(made);
+    const [listed] = await listVersions(db, projectId);
+    expect(listed).toMatchObject({ id: made.id, imageCount: paths.length });
+    expect(listed).not.toHaveProperty('images');
+
+    // Images without labels share one label record.
+    expect(await db.versionLabels.count()).toBe(1);
+
+    // A missing chunk is reported, not read as a smaller version.
+    await db.versionImages.delete([made.id, 1]);
+    await expect(getVersion(db, made.id)).rejects.toThrow(
+      `Version 1 is damaged: ${VERSION_CHUNK + 7} of its ${paths.length} images are stored.`,
+    );
+  });
+});
+
+describe('labels stored once, diffs that read only what changed', () => {
+  it('stores only the labels a version changed, and diffs exactly as the whole versions would', async () => {
+    const db = freshDatabase();
+    const paths = Array.from({ length: 40 }, (_, i) => `p/${i}.jpg`);
+    const projectId = await projectWithImages(db, paths);
+    const ids = await idsByPath(db, projectId);
+    const put = (path: string, annotations: Annotation[], tags: string[] = []) =>
+      label(db, projectId, ids.get(path)!, annotations, tags);
+    for (const [i, path] of paths.entries())
+      await put(path, [annotation(`${path}-a`, i % 2 ? 'car' : 'bus', box(i, i))]);
+    const v1 = await createProjectVersion(db, projectId, { message: 'v1', author: AUTHOR, now: 1 });
+    expect(await db.versionLabels.count()).toBe(40);
+
+    // Move one box, relabel another, tag a third, remove an image, add one.
+    await put('p/1.jpg', [annotation('p/1.jpg-a', 'car', box(5, 1))]);
+    await put('p/2.jpg', [annotation('p/2.jpg-a', 'car', box(2, 2))]);
+    await put('p/3.jpg', [annotation('p/3.jpg-a', 'car', box(3, 3))], ['night']);
+    await db.images.delete(ids.get('p/4.jpg')!);
+    await addImages(db, projectId, ['p/new.jpg'], 100);
+    const v2 = await createProjectVersion(db, projectId, { message: 'v2', author: AUTHOR, now: 2 });
+    // Three changed label records and the new image's (no labels: one more key) are new.
+    expect(await db.versionLabels.count()).toBe(44);
+
+    const diff = await diffProjectVersions(db, v1.id, v2.id);
+    const whole = diffVersions((await getVersion(db, v1.id))!, (await getVersion(db, v2.id))!);
+    expect(diff).toEqual(whole);
+    expect(diff.totals).toMatchObject({
+      imagesAdded: 1,
+      imagesRemoved: 1,
+      imagesChanged: 3,
+      geometryChanged: 1,
+      classChanged: 1,
+      tagsChanged: 1,
+    });
+    expect(await getVersion(db, v2.id)).toEqual(v2);
   });
 });

@@ -17,6 +17,7 @@ import type { ImageRecord } from '../../../src/core/images/types';
 import type { AnnotationSchema } from '../../../src/core/schema/types';
 import type { VersionId } from '../../../src/core/versions/types';
 import type { LabelLoopDatabase, VersionRecord } from '../db/database';
+import { getVersion } from '../db/versions';
 
 export interface ExportSettings {
   readonly format: ExportFormat;
@@ -39,7 +40,7 @@ export interface ExportSource {
 }
 
 export async function loadExportSource(db: LabelLoopDatabase, versionId: VersionId): Promise<ExportSource> {
-  const version = await db.versions.get(versionId);
+  const version = await getVersion(db, versionId);
   if (!version) throw new Error('That version no longer exists.');
   const [project, schemaRecord, parent, images] = await Promise.all([
     db.projects.get(version.projectId),

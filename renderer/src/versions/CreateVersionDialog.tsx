@@ -13,7 +13,10 @@ import {
   type VersionSummary,
 } from '../db/versions';
 import { versionsWorker } from './versionsWorker';
-import { readSplitForm, splitFormFor, STRATEGY_LABELS, type SplitForm } from './splitForm';
+import { fillMissingPerceptualHashes } from '../db/perceptualHashes';
+import { formatCount } from '../format';
+import { MAX_DISTANCE_LIMIT } from '../../../src/core/versions/groups';
+import { readSplitForm, splitFormFor, STRATEGY_LABELS, type GroupByForm, type SplitForm } from './splitForm';
 
 export function CreateVersionDialog({
   projectId,
@@ -27,12 +30,13 @@ export function CreateVersionDialog({
   onCreated: (version: VersionSummary) => void;
   onClose: () => void;
 }) {
-  const { db } = useServices();
+  const { db, api } = useServices();
   const [message, setMessage] = useState('');
   const [author, setAuthor] = useState('');
   const [form, setForm] = useState<SplitForm>(() => splitFormFor(latest?.splitSettings, projectId));
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [hashing, setHashing] = useState<{ done: number; total: number } | null>(null);
 
   useEffect(() => {
     let live = true;
@@ -52,6 +56,13 @@ export function CreateVersionDialog({
     setBusy(true);
     setError(null);
     try {
+      // Images imported before imports hashed them get their hash now, before the version's transaction.
+      if (split.settings.groupBy?.nearDuplicates) {
+        await fillMissingPerceptualHashes(db, api, projectId, (done, total) =>
+          setHashing(total > 0 && done < total ? { done, total } : null),
+        );
+        setHashing(null);
+      }
       const version = await versionsWorker().create(projectId, {
         message: message.trim(),
         author: author.trim(),
@@ -63,6 +74,7 @@ export function CreateVersionDialog({
     } catch (e) {
       // The dialog stays open with everything typed, so the user can fix the project and try again.
       setError(e instanceof Error ? e.message : String(e));
+      setHashing(null);
       setBusy(false);
     }
   };
@@ -126,6 +138,9 @@ export function CreateVersionDialog({
               ))}
             </select>
           </label>
+          {form.strategy === 'group' && (
+            <GroupOptions value={form.groupBy} onChange={(groupBy) => setForm({ ...form, groupBy })} />
+          )}
           <label>
             Seed
             <input value={form.seed} onChange={(e) => setForm({ ...form, seed: e.target.value })} />
@@ -140,6 +155,12 @@ export function CreateVersionDialog({
             </p>
           )}
         </fieldset>
+        {hashing && (
+          <p className="muted small" role="status" data-testid="hashing-progress">
+            Hashing images for near-duplicate grouping: {formatCount(hashing.done)} of{' '}
+            {formatCount(hashing.total)}…
+          </p>
+        )}
         {error && (
           <p className="error" role="alert" data-testid="create-version-error">
             {error}
@@ -155,5 +176,55 @@ export function CreateVersionDialog({
         </div>
       </form>
     </Dialog>
+  );
+}
+
+/** What makes images one group: each checked criterion joins images, and groups never straddle splits. */
+function GroupOptions({ value, onChange }: { value: GroupByForm; onChange: (value: GroupByForm) => void }) {
+  const check = (key: 'folder' | 'sequence' | 'nearDuplicates', label: string, hint: string) => (
+    <label className="checkbox" title={hint}>
+      <input
+        type="checkbox"
+        checked={value[key]}
+        onChange={(e) => onChange({ ...value, [key]: e.target.checked })}
+      />
+      {label}
+    </label>
+  );
+  return (
+    <div role="group" aria-label="Group images by" className="split-settings" data-testid="group-options">
+      <p className="muted small">
+        Images of one group always land in the same split, so near-identical frames cannot leak from train
+        into val or test and inflate the scores.
+      </p>
+      {check('folder', 'Same folder', 'Every image in one folder is one group.')}
+      {check(
+        'sequence',
+        'Same sequence (run_000123.jpg, run_000124.jpg, …)',
+        'Files in one folder whose names differ only in a trailing frame number.',
+      )}
+      <div style={{ display: 'flex', alignItems: 'center', gap: 12, flexWrap: 'wrap' }}>
+        {check(
+          'nearDuplicates',
+          'Near-duplicate images',
+          'Images whose 64-bit perceptual hashes (dHash) differ in at most this many bits.',
+        )}
+        <label className="checkbox">
+          within
+          <input
+            type="number"
+            min={0}
+            max={MAX_DISTANCE_LIMIT}
+            step={1}
+            style={{ width: '4.5em' }}
+            aria-label="Near-duplicate distance in bits"
+            disabled={!value.nearDuplicates}
+            value={value.maxDistance}
+            onChange={(e) => onChange({ ...value, maxDistance: e.target.value })}
+          />
+          of 64 bits
+        </label>
+      </div>
+    </div>
   );
 }

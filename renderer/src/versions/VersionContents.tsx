@@ -5,7 +5,7 @@ import { SPLITS } from '../../../src/core/versions/types';
 import type { VersionSummary } from '../db/versions';
 import { formatCount } from '../format';
 import { classCountRows, classCountTotals, splitShare } from './classes';
-import { describeSplitSettings } from './splitForm';
+import { describeGroupBy, describeSplitSettings } from './splitForm';
 
 const SPLIT_LABELS = { train: 'Train', val: 'Val', test: 'Test' } as const;
 
@@ -21,6 +21,7 @@ export function VersionContents({
   const totals = classCountTotals(rows);
   const anyTags = rows.some((row) => row.tagged > 0);
   const { perSplit } = version.counts;
+  const groups = describeGroupBy(version.splitSettings);
   return (
     <div className="version-contents" data-testid="version-contents">
       <div className="split-cards" aria-label="Split sizes">
@@ -34,6 +35,11 @@ export function VersionContents({
         <div className="split-card">
           <span className="split-name">settings</span>
           <span className="small">{describeSplitSettings(version.splitSettings)}</span>
+          {groups && (
+            <span className="small" data-testid="group-settings">
+              {groups}
+            </span>
+          )}
           <span className="muted small">schema version {version.schemaVersion}</span>
         </div>
       </div>

@@ -15,6 +15,8 @@ import {
 } from './datasets';
 
 const id = z.string().min(1).max(200);
+/** Also what keeps a hash safe to join into a cache path. */
+const contentHash = z.string().regex(/^[0-9a-f]{64}$/, 'a content hash is 64 lower-case hex digits');
 const absolutePathLike = z
   .string()
   .min(1, 'a path is required')
@@ -59,6 +61,14 @@ export const contract = {
   'images.startImport': {
     args: z.object({ projectId: id, sources: z.array(importSourceSchema).min(1).max(1000) }).strict(),
     result: returns<{ jobId: JobId }>(),
+  },
+  /**
+   * Difference hashes (16 hex characters) of already imported images, from their cached thumbnails; for
+   * images imported before the import computed them. Keyed by content hash; missing thumbnails are left out.
+   */
+  'images.perceptualHashes': {
+    args: z.object({ hashes: z.array(contentHash).min(1).max(5000) }).strict(),
+    result: returns<Record<string, string>>(),
   },
   'jobs.cancel': { args: z.object({ jobId: id }).strict(), result: returns<{ cancelled: boolean }>() },
   /** Native pickers exist only in Electron; browser mode answers `unsupported` and the UI browses instead. */

@@ -44,6 +44,11 @@ export interface ProbedImage {
   readonly hasAlpha: boolean;
   /** Bits per channel sample: 8 or 16. */
   readonly bitDepth: number;
+  /**
+   * 64-bit difference hash of the thumbnail, 16 hex characters, for near-duplicate grouping. Absent on
+   * images imported before it existed; `images.perceptualHashes` computes it from the cached thumbnail.
+   */
+  readonly dhash?: string;
 }
 
 /** An image record as stored in the project database. */

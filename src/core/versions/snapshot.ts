@@ -17,7 +17,11 @@ export interface CreateVersionInput {
   readonly images: readonly ImageRecord[];
   /** Label records by image; an image without one is frozen with no labels, a record without an image is left out. */
   readonly records: readonly ImageAnnotations[];
-  readonly previous: DatasetVersion | null;
+  /** The parent version; only its id and its images' splits are read. */
+  readonly previous: {
+    readonly id: VersionId;
+    readonly images: readonly Pick<VersionImage, 'imageId' | 'split'>[];
+  } | null;
   /** Every image's split; an image missing here keeps its split from `previous` (splits are stable across versions). */
   readonly splits: ReadonlyMap<ImageId, Split>;
   /** Leakage groups the splits were made with, recorded so a later version can keep groups together. */

@@ -19,7 +19,7 @@ import {
   type DatasetOnDisk,
   type ReadDatasetOptions,
 } from './onDisk';
-import { readCocoFile } from './readCocoStream';
+import { readCocoFile, type CocoFileOptions } from './readCocoStream';
 import { readYoloFromDisk } from './readYolo';
 
 export {
@@ -111,10 +111,14 @@ async function imageFolderBeside(file: string, options: ReadDatasetOptions): Pro
   return (await kindOf(beside)) === 'folder' ? beside : dirname(file);
 }
 
-async function readCocoFromDisk(path: string, options: ReadDatasetOptions): Promise<DatasetOnDisk> {
+async function readCocoFromDisk(
+  path: string,
+  options: ReadDatasetOptions,
+  cocoOptions: CocoFileOptions,
+): Promise<DatasetOnDisk> {
   const file = await cocoFile(path);
   const name = basename(file);
-  const dataset = await readCocoFile(file, name);
+  const dataset = await readCocoFile(file, name, cocoOptions);
   requireUsable(dataset, file, 'coco');
   const imageRoot = await imageFolderBeside(file, options);
   return { format: 'coco', imageRoot, ...(await locateImages(dataset, imageRoot, () => name)) };
@@ -203,16 +207,18 @@ async function readLabelmeFromDisk(path: string): Promise<DatasetOnDisk> {
  * - labelme: a folder of labelme JSON files (searched recursively), each next to its image;
  * - cvat: annotations.xml (or its folder), images in `images/` beside it.
  * Throws DatasetReadError when nothing can be read; problems in single items are in `dataset.problems`.
+ * `cocoOptions` (COCO only) can send the objects to a sink instead of their images.
  */
 export async function readDatasetFromDisk(
   path: string,
   format: DatasetFormat,
   options: ReadDatasetOptions = {},
+  cocoOptions: CocoFileOptions = {},
 ): Promise<DatasetOnDisk> {
   if ((await kindOf(path)) === undefined) throw new DatasetReadError(`cannot read ${path}: ENOENT`);
   switch (format) {
     case 'coco':
-      return readCocoFromDisk(path, options);
+      return readCocoFromDisk(path, options, cocoOptions);
     case 'yolo':
       return readYoloFromDisk(path);
     case 'voc':

@@ -7,6 +7,7 @@ import sharp, { type Metadata } from 'sharp';
 import type { ContentHash } from '../../core/ids';
 import { uprightSize, type ImageFormat, type ImportProblem, type ProbedImage } from '../../core/images/types';
 import { writeFileAtomic } from '../atomicWrite';
+import { differenceHash, differenceHashOfFile } from './dhash';
 import type { Candidate } from './walk';
 import { THUMBNAIL_SIZE, thumbnailFile } from './thumbnails';
 
@@ -104,17 +105,32 @@ export async function probeImage(candidate: Candidate, options: ProbeOptions): P
     () => true,
     () => false,
   );
+  let dhash: string | undefined;
   if (!cached) {
     try {
-      const webp = await sharp(input, { limitInputPixels: options.maxInputPixels, failOn: 'warning' })
+      // Decoded once to thumbnail pixels, which both the webp and the perceptual hash are made from:
+      // hashing the encoded webp instead would decode it again (~2.5 ms, a quarter of the probe).
+      const { data, info } = await sharp(input, {
+        limitInputPixels: options.maxInputPixels,
+        failOn: 'warning',
+      })
         .rotate()
         .resize(THUMBNAIL_SIZE, THUMBNAIL_SIZE, { fit: 'inside', withoutEnlargement: true })
-        .webp({ quality: 80 })
-        .toBuffer();
+        .raw()
+        .toBuffer({ resolveWithObject: true });
+      const raw = { raw: { width: info.width, height: info.height, channels: info.channels } };
+      const [webp, hash] = await Promise.all([
+        sharp(data, raw).webp({ quality: 80 }).toBuffer(),
+        differenceHash({ data, info }).catch(() => undefined),
+      ]);
       await writeFileAtomic(thumb, webp);
+      dhash = hash;
     } catch (error) {
       return problem(path, 'corrupt', `the image data is damaged: ${reasonOf(error)}`);
     }
+  } else {
+    // Imported before (another project, or this file under another name): hash the cached thumbnail.
+    dhash = await differenceHashOfFile(thumb).catch(() => undefined);
   }
 
   const orientation = metadata.orientation ?? 1;
@@ -132,6 +148,7 @@ export async function probeImage(candidate: Candidate, options: ProbeOptions): P
       bytes,
       hasAlpha: metadata.hasAlpha ?? false,
       bitDepth: bitDepthOf(metadata.depth),
+      ...(dhash === undefined ? {} : { dhash }),
     },
   };
 }

@@ -5,7 +5,7 @@
  * in the file and the reason.
  */
 
-import type { FormatDataset, FormatImage, FormatProblem } from '../types';
+import type { FormatAnnotation, FormatDataset, FormatImage, FormatProblem } from '../types';
 import {
   isId,
   isRecord,
@@ -56,12 +56,23 @@ function readSize(entry: Record<string, unknown>, item: string, report: Report):
   return [0, 0];
 }
 
+/** Where objects go instead of their image, so a large file's objects need not all be held at once. */
+export interface AnnotationSink {
+  /** One object of the image at `imagePath`, in file order (images merged by file_name share a path). */
+  onAnnotation(imagePath: string, annotation: FormatAnnotation): void;
+}
+
+export interface AssemblerOptions {
+  /** Given a sink, each object is handed to it and every image keeps `annotations: []`. */
+  readonly sink?: AnnotationSink;
+}
+
 /**
  * Builds a FormatDataset from entries of the file named `file`. Categories and images may come in any
  * order; an annotation needs every image and category given first. `finish` lists the problems of the
  * categories, then the images, then the annotations, each in the order they were found.
  */
-export function createAssembler(file: string) {
+export function createAssembler(file: string, { sink }: AssemblerOptions = {}) {
   const sectionProblems: Record<CocoSection, FormatProblem[]> = {
     categories: [],
     images: [],
@@ -168,14 +179,16 @@ export function createAssembler(file: string) {
     const sourceId = isId(ann.id) ? String(ann.id) : undefined;
     const hasAttributes = attributes !== undefined && Object.keys(attributes).length > 0;
     for (const geometry of read.geometries) {
-      image.annotations.push({
+      const object: FormatAnnotation = {
         label: category.label,
         geometry,
         ...(hasAttributes ? { attributes } : {}),
         ...(crowd ? { crowd } : {}),
         ...(score !== undefined ? { score } : {}),
         ...(sourceId !== undefined ? { sourceId } : {}),
-      });
+      };
+      if (sink) sink.onAnnotation(image.path, object);
+      else image.annotations.push(object);
     }
   }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { FormatAnnotation } from '../types';
 import { readCocoText } from './read';
 import { createCocoStreamReader, readCocoChunks } from './stream';
 
@@ -230,5 +231,59 @@ describe('createCocoStreamReader on broken files', () => {
     for (let i = 0; i < 40 && accepted; i++) accepted = reader.push(detections);
     expect(accepted).toBe(false);
     expect(reader.end().problems[0]!.reason).toContain('COCO results file');
+  });
+});
+
+describe('createCocoStreamReader with a sink', () => {
+  /** The file read with a sink: the dataset, and the objects the sink was given by image path. */
+  const readWithSink = (pieces: string[]) => {
+    const given: [string, FormatAnnotation][] = [];
+    const reader = createCocoStreamReader('train.json', {
+      sink: { onAnnotation: (path, annotation) => given.push([path, annotation]) },
+    });
+    for (const piece of pieces) if (!reader.push(piece)) break;
+    return { dataset: reader.end(), given };
+  };
+
+  it("hands every object to the sink, each image's in file order, and gives the images without them, problems unchanged", () => {
+    for (const text of [cocoOrder, listsFirst, annotationsFirst]) {
+      for (const pieces of [[text], piecesOf(text, 7)]) {
+        const plain = readCocoChunks(pieces, 'train.json');
+        const { dataset, given } = readWithSink(pieces);
+        expect(dataset.problems).toEqual(plain.problems);
+        expect(dataset.labels).toEqual(plain.labels);
+        expect(dataset.skeletons).toEqual(plain.skeletons);
+        expect(dataset.images).toEqual(plain.images.map((image) => ({ ...image, annotations: [] })));
+        expect(given).toHaveLength(plain.images.reduce((n, image) => n + image.annotations.length, 0));
+        for (const image of plain.images) {
+          expect(given.filter(([path]) => path === image.path).map(([, a]) => a)).toEqual(image.annotations);
+        }
+      }
+    }
+  });
+
+  it('hands annotations that come before the categories to `defer`, and reads them when replayed', () => {
+    for (const text of [cocoOrder, listsFirst, annotationsFirst]) {
+      for (const sink of [false, true]) {
+        const given: [string, FormatAnnotation][] = [];
+        const deferred: unknown[] = [];
+        const reader = createCocoStreamReader('train.json', {
+          ...(sink && { sink: { onAnnotation: (path, a) => given.push([path, a]) } }),
+          defer: (entry) => deferred.push(entry),
+        });
+        for (const piece of piecesOf(text, 5)) reader.push(piece);
+        for (const entry of deferred) reader.replay(entry);
+        const dataset = reader.end();
+        const plain = readCocoChunks([text], 'train.json');
+        expect(deferred.length > 0).toBe(text !== listsFirst);
+        expect(dataset.problems).toEqual(plain.problems);
+        if (!sink) expect(dataset).toEqual(plain);
+        else
+          for (const image of plain.images)
+            expect(given.filter(([path]) => path === image.path).map(([, a]) => a)).toEqual(
+              image.annotations,
+            );
+      }
+    }
   });
 });

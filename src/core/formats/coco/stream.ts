@@ -5,14 +5,24 @@
  */
 
 import type { FormatDataset } from '../types';
-import { createAssembler, onlyProblem, type CocoSection } from './assemble';
+import { createAssembler, onlyProblem, type AssemblerOptions, type CocoSection } from './assemble';
 import { kindOf, shown } from './objects';
 import { readCocoText } from './read';
 
 /** Fed with the file's text in pieces of any size; `push` says whether more text can still matter. */
 export interface CocoStreamReader {
   push(chunk: string): boolean;
+  /** Gives back, in order and before `end`, each annotation handed to `options.defer`. */
+  replay(annotation: unknown): void;
   end(): FormatDataset;
+}
+
+export interface CocoStreamOptions extends AssemblerOptions {
+  /**
+   * Takes each annotation that comes before the images or categories it needs (COCO's own files list
+   * categories last), as parsed and as its JSON text, instead of the reader holding them all until the end.
+   */
+  readonly defer?: (annotation: unknown, json: string) => void;
 }
 
 type Section = CocoSection;
@@ -80,10 +90,14 @@ const enum At {
  * A reader for one COCO file named `file` (as problems name it). Entries of `images`, `categories` and
  * `annotations` are parsed one at a time; other keys (info, licenses) are stepped over, and kept only
  * while small, to check them. Broken JSON gives the same one-problem dataset as readCocoText, with the
- * byte offset where it was found. Never throws.
+ * byte offset where it was found. With `options.sink`, objects go to the sink as they are converted and
+ * the images come back without them. Never throws.
  */
-export function createCocoStreamReader(file = 'annotations.json'): CocoStreamReader {
-  const assembler = createAssembler(file);
+export function createCocoStreamReader(
+  file = 'annotations.json',
+  { defer, ...options }: CocoStreamOptions = {},
+): CocoStreamReader {
+  const assembler = createAssembler(file, options);
   let at = At.Start;
   let failure = '';
   let bytesBefore = 0;
@@ -99,6 +113,7 @@ export function createCocoStreamReader(file = 'annotations.json'): CocoStreamRea
   /** Annotations read before all images and categories were: converted at the end, in file order. */
   const waiting: unknown[] = [];
   let waitingFrom = -1;
+  let replayed = 0;
 
   // One JSON value being stepped over or collected.
   let text = '';
@@ -142,12 +157,13 @@ export function createCocoStreamReader(file = 'annotations.json'): CocoStreamRea
 
   const ready = () => done.has('images') && (done.has('categories') || notLists.has('categories'));
 
-  function item(value: unknown, i: number): void {
+  function item(value: unknown, i: number, json: string): void {
     if (section === 'categories') assembler.category(value, i);
     else if (section === 'images') assembler.image(value, i);
     else if (waitingFrom >= 0 || !ready()) {
       if (waitingFrom < 0) waitingFrom = i;
-      waiting.push(value);
+      if (defer) defer(value, json);
+      else waiting.push(value);
     } else assembler.annotation(value, i);
   }
 
@@ -356,7 +372,7 @@ export function createCocoStreamReader(file = 'annotations.json'): CocoStreamRea
           text = '';
           const parsed = parse(json);
           if (!parsed) return false;
-          item(parsed.value, index++);
+          item(parsed.value, index++, json);
           at = At.AfterListItem;
           i = end;
           break;
@@ -397,6 +413,11 @@ export function createCocoStreamReader(file = 'annotations.json'): CocoStreamRea
     return true;
   }
 
+  function replay(annotation: unknown): void {
+    // A file that ended badly is one problem; its deferred objects do not matter.
+    if (at === At.Done) assembler.annotation(annotation, waitingFrom + replayed++);
+  }
+
   function end(): FormatDataset {
     if (at === At.WholeText) return readCocoText(text, file);
     if (at === At.Failed) return onlyProblem(file, 'file', failure);
@@ -425,7 +446,7 @@ export function createCocoStreamReader(file = 'annotations.json'): CocoStreamRea
     return assembler.finish();
   }
 
-  return { push, end };
+  return { push, replay, end };
 }
 
 /** Reads all of `chunks` (e.g. a file read in pieces) as one COCO file. */
