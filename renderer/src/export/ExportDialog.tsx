@@ -187,6 +187,8 @@ export function ExportDialog({
       <ExportResult
         title={title}
         outcome={outcome}
+        planned={plan?.counts.images ?? 0}
+        imagesMode={imagesMode}
         onAgain={() => {
           setOutcome(null);
           setProgress(null);
@@ -423,11 +425,16 @@ function ExportProgressBar({ progress }: { progress: ExportProgress }) {
 function ExportResult({
   title,
   outcome,
+  planned,
+  imagesMode,
   onAgain,
   onClose,
 }: {
   title: string;
   outcome: ExportOutcome;
+  /** Images the export planned (their labels are written whatever happens to their files). */
+  planned: number;
+  imagesMode: ExportSettings['images'];
   onAgain: () => void;
   onClose: () => void;
 }) {
@@ -437,8 +444,14 @@ function ExportResult({
         {outcome.state === 'done' && (
           <>
             <p>
-              Exported {formatCount(outcome.summary.images)} images, {formatCount(outcome.summary.files)}{' '}
-              files ({formatBytes(outcome.summary.bytes)}) to <code>{outcome.summary.target}</code>.
+              Exported {formatCount(planned)} images
+              {imagesMode === 'none'
+                ? ' (labels only)'
+                : outcome.summary.images < planned
+                  ? ` (${formatCount(outcome.summary.images)} image files ${imagesMode === 'copy' ? 'copied' : 'linked'})`
+                  : ''}
+              , {formatCount(outcome.summary.files)} files ({formatBytes(outcome.summary.bytes)}) to{' '}
+              <code>{outcome.summary.target}</code>.
             </p>
             {outcome.summary.manifestSha256 && (
               <p className="muted">
