@@ -4,7 +4,7 @@
  */
 
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { defaultExportName, planVersionExport } from '../../../src/core/export/fromVersion';
+import { defaultExportName } from '../../../src/core/export/fromVersion';
 import type { ExportFormat } from '../../../src/core/export/manifest';
 import type { YoloTask } from '../../../src/core/formats/yolo';
 import { IMAGE_STATUSES, type ImageStatus } from '../../../src/core/images/types';
@@ -15,16 +15,18 @@ import { Dialog } from '../components/Dialog';
 import './export.css';
 import { formatBytes, formatCount, formatDuration } from '../format';
 import { FolderField } from '../components/FolderField';
+import { versionsWorker } from '../versions/versionsWorker';
 import {
-  exportRequest,
-  loadExportSource,
+  loadExportHeader,
   rememberedExport,
   rememberExport,
   startExport,
   type ExportOutcome,
   type ExportProgress,
+  type ExportBatches,
+  type ExportHeader,
+  type ExportPlanSummary,
   type ExportSettings,
-  type ExportSource,
   type RunningExport,
 } from './runExport';
 
@@ -65,7 +67,7 @@ export function ExportDialog({
   onClose: () => void;
 }) {
   const { api, db } = useServices();
-  const [source, setSource] = useState<ExportSource | null>(null);
+  const [source, setSource] = useState<ExportHeader | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [format, setFormat] = useState<ExportFormat>('yolo');
   const [task, setTask] = useState<YoloTask | 'auto'>('auto');
@@ -86,7 +88,7 @@ export function ExportDialog({
     void (async () => {
       try {
         const [loaded, remembered, info] = await Promise.all([
-          loadExportSource(db, versionId),
+          loadExportHeader(db, versionId),
           rememberedExport(db, projectId),
           api.call('app.info', {}),
         ]);
@@ -104,6 +106,8 @@ export function ExportDialog({
     })();
     return () => {
       live = false;
+      // The worker keeps the version read while the dialog is open, and no longer.
+      void versionsWorker().exportRelease();
     };
   }, [api, db, projectId, versionId]);
 
@@ -123,15 +127,23 @@ export function ExportDialog({
     }),
     [statuses, splits, classes, allClasses],
   );
-  const plan = useMemo(
-    () => (source ? planVersionExport(source.version, source.schema, filters) : null),
-    [source, filters],
-  );
-  const missingFiles = useMemo(
-    () =>
-      source && plan ? plan.images.filter((image) => !source.files.has(image.imageId as never)).length : 0,
-    [source, plan],
-  );
+  // The worker reads the whole version (once) and plans it for these filters, off the UI thread.
+  const [plan, setPlan] = useState<ExportPlanSummary | null>(null);
+  const [planError, setPlanError] = useState<string | null>(null);
+  useEffect(() => {
+    if (!source) return;
+    let live = true;
+    versionsWorker()
+      .exportPlan(versionId, filters)
+      .then(
+        (summary) => live && (setPlan(summary), setPlanError(null)),
+        (error: unknown) => live && setPlanError((error as Error).message),
+      );
+    return () => {
+      live = false;
+    };
+  }, [source, versionId, filters]);
+  const missingFiles = plan?.missingFiles ?? 0;
 
   const nameProblem = !name.trim()
     ? 'Name the new folder.'
@@ -153,13 +165,21 @@ export function ExportDialog({
     void rememberExport(db, projectId, { format, images: imagesMode, folder });
     setOutcome(null);
     setCancelling(false);
-    setProgress({ stage: 'sending', done: 0, total: plan.images.length, ratePerSecond: 0, etaSeconds: null });
-    const run = startExport(api, exportRequest(source, settings, plan), setProgress);
-    running.current = run;
-    void run.finished.then((result) => {
+    setProgress({ stage: 'sending', done: 0, total: plan.images, ratePerSecond: 0, etaSeconds: null });
+    void (async () => {
+      let batches: ExportBatches;
+      try {
+        batches = await versionsWorker().exportPrepare(versionId, settings);
+      } catch (error) {
+        setOutcome({ state: 'failed', message: (error as Error).message });
+        return;
+      }
+      const run = startExport(api, batches, setProgress);
+      running.current = run;
+      const result = await run.finished;
       running.current = null;
       setOutcome(result);
-    });
+    })();
   };
 
   const close = () => {
@@ -187,7 +207,7 @@ export function ExportDialog({
       <ExportResult
         title={title}
         outcome={outcome}
-        planned={plan?.counts.images ?? 0}
+        planned={plan?.images ?? 0}
         imagesMode={imagesMode}
         onAgain={() => {
           setOutcome(null);
@@ -199,7 +219,7 @@ export function ExportDialog({
 
   return (
     <Dialog title={title} onClose={close} wide>
-      {!source || !plan ? (
+      {!source ? (
         <p className="muted">Reading the version…</p>
       ) : (
         <div className="export-form">
@@ -315,12 +335,21 @@ export function ExportDialog({
                 ))}
               </div>
             </div>
-            <p className="muted export-plan" data-testid="export-plan">
-              {formatCount(plan.counts.images)} images (
-              {SPLITS.map((s) => `${plan.splits[s]} ${s}`).join(', ')}),{' '}
-              {formatCount(plan.counts.annotations)} objects
-              {missingFiles > 0 && ` · ${missingFiles} image file(s) no longer in the project: labels only`}
-            </p>
+            {planError ? (
+              <p className="error" role="alert">
+                {planError}
+              </p>
+            ) : plan ? (
+              <p className="muted export-plan" data-testid="export-plan">
+                {formatCount(plan.images)} images ({SPLITS.map((s) => `${plan.splits[s]} ${s}`).join(', ')}
+                ), {formatCount(plan.annotations)} objects
+                {missingFiles > 0 && ` · ${missingFiles} image file(s) no longer in the project: labels only`}
+              </p>
+            ) : (
+              <p className="muted export-plan" aria-busy="true">
+                Reading the version’s {formatCount(source.version.imageCount)} images…
+              </p>
+            )}
           </fieldset>
           <fieldset>
             <legend>Where</legend>
@@ -392,7 +421,7 @@ export function ExportDialog({
             <button
               type="button"
               className="primary"
-              disabled={!plan || !target || plan.counts.images === 0}
+              disabled={!plan || !target || plan.images === 0}
               onClick={start}
             >
               Export

@@ -12,7 +12,16 @@ import { addImportedImages } from '../db/images';
 import { createProject } from '../db/projects';
 import { openTestDatabase, probedImage } from '../db/testDatabase';
 import { createProjectVersion } from '../db/versions';
-import { APPEND_BATCH, exportRequest, loadExportSource, startExport, type ExportProgress } from './runExport';
+import {
+  APPEND_BATCH,
+  batchesOf,
+  exportRequest,
+  loadExportSource,
+  startExport,
+  summarizePlan,
+  type ExportProgress,
+} from './runExport';
+import { planVersionExport } from '../../../src/core/export/fromVersion';
 
 const open: LabelLoopDatabase[] = [];
 afterEach(() => {
@@ -109,6 +118,13 @@ describe('exportRequest', () => {
       target: '/out/x',
     });
     expect(images.find((image) => image.imageId === a.id)!.source).toBeNull();
+    const summary = summarizePlan(source, planVersionExport(source.version, source.schema, {}));
+    expect(summary).toEqual({
+      images: 3,
+      annotations: 2,
+      splits: { train: 3, val: 0, test: 0 },
+      missingFiles: 1,
+    });
     expect(begin.manifest.filters).toEqual({ classes: ['bus'], statuses: ['new'] });
     expect(begin.labels).toEqual(['bus']);
     expect(begin.manifest.version.parent).toBeNull();
@@ -184,7 +200,9 @@ describe('startExport', () => {
       },
     });
     const seen: ExportProgress[] = [];
-    const run = startExport(host.api, { begin, images: images(APPEND_BATCH * 2 + 1) }, (p) => seen.push(p));
+    const run = startExport(host.api, batchesOf({ begin, images: images(APPEND_BATCH * 2 + 1) }), (p) =>
+      seen.push(p),
+    );
     expect(await run.finished).toEqual({ state: 'done', summary });
     expect(host.calls.map((c) => c.name)).toEqual([
       'exports.begin',
@@ -200,7 +218,11 @@ describe('startExport', () => {
 
   it('discards a begun export when cancelled while sending, and cancels the job once it runs', async () => {
     const host = fakeHost({});
-    const run = startExport(host.api, { begin, images: images(APPEND_BATCH * 3) }, () => undefined);
+    const run = startExport(
+      host.api,
+      batchesOf({ begin, images: images(APPEND_BATCH * 3) }),
+      () => undefined,
+    );
     run.cancel();
     expect(await run.finished).toEqual({ state: 'cancelled', target: '/out/x' });
     expect(host.calls.map((c) => c.name)).toContain('exports.discard');
@@ -212,7 +234,7 @@ describe('startExport', () => {
         setTimeout(() => emit({ jobId: JOB, type: 'cancelled', summary }), 0);
       },
     });
-    const second = startExport(writing.api, { begin, images: images(1) }, (p) => {
+    const second = startExport(writing.api, batchesOf({ begin, images: images(1) }), (p) => {
       if (p.stage === 'writing') second.cancel();
     });
     expect(await second.finished).toEqual({ state: 'cancelled', target: '/out/x' });
@@ -221,7 +243,9 @@ describe('startExport', () => {
 
   it('reports a refused batch or a failed job with the host’s words', async () => {
     const refused = fakeHost({ failAppend: true });
-    expect(await startExport(refused.api, { begin, images: images(1) }, () => undefined).finished).toEqual({
+    expect(
+      await startExport(refused.api, batchesOf({ begin, images: images(1) }), () => undefined).finished,
+    ).toEqual({
       state: 'failed',
       message: 'images.0.path: too long',
     });
@@ -232,7 +256,9 @@ describe('startExport', () => {
           0,
         ),
     });
-    expect(await startExport(failing.api, { begin, images: images(1) }, () => undefined).finished).toEqual({
+    expect(
+      await startExport(failing.api, batchesOf({ begin, images: images(1) }), () => undefined).finished,
+    ).toEqual({
       state: 'failed',
       message: 'disk full',
     });

@@ -17,7 +17,7 @@ import type { ImageRecord } from '../../../src/core/images/types';
 import type { AnnotationSchema } from '../../../src/core/schema/types';
 import type { VersionId } from '../../../src/core/versions/types';
 import type { LabelLoopDatabase, VersionRecord } from '../db/database';
-import { getVersion } from '../db/versions';
+import { getVersion, type VersionSummary } from '../db/versions';
 
 export interface ExportSettings {
   readonly format: ExportFormat;
@@ -59,6 +59,43 @@ export async function loadExportSource(db: LabelLoopDatabase, versionId: Version
     parentNumber: parent?.number ?? null,
     schema: schemaRecord.schema,
     files,
+  };
+}
+
+/** What the dialog shows before anything is planned: cheap to read (no images, no labels). */
+export interface ExportHeader {
+  readonly projectName: string;
+  readonly version: VersionSummary;
+  readonly schema: AnnotationSchema;
+}
+
+export async function loadExportHeader(db: LabelLoopDatabase, versionId: VersionId): Promise<ExportHeader> {
+  const version = await db.versions.get(versionId);
+  if (!version) throw new Error('That version no longer exists.');
+  const [project, schemaRecord] = await Promise.all([
+    db.projects.get(version.projectId),
+    db.schemaVersions.get([version.projectId, version.schemaVersion]),
+  ]);
+  if (!project) throw new Error('That project no longer exists.');
+  if (!schemaRecord) throw new Error(`Schema version ${version.schemaVersion} of this project is missing.`);
+  return { projectName: project.name, version, schema: schemaRecord.schema };
+}
+
+/** What an export with some filters would write, for the dialog to show as the filters change. */
+export interface ExportPlanSummary {
+  readonly images: number;
+  readonly annotations: number;
+  readonly splits: VersionExportPlan['splits'];
+  /** Planned images no longer in the project: their labels are written, their files cannot be. */
+  readonly missingFiles: number;
+}
+
+export function summarizePlan(source: ExportSource, plan: VersionExportPlan): ExportPlanSummary {
+  return {
+    images: plan.counts.images,
+    annotations: plan.counts.annotations,
+    splits: plan.splits,
+    missingFiles: plan.images.filter((image) => !source.files.has(image.imageId as ImageId)).length,
   };
 }
 
@@ -151,10 +188,26 @@ export interface RunningExport {
   cancel(): void;
 }
 
+/** A planned export: the host's settings and the images, handed out a batch at a time. */
+export interface ExportBatches {
+  readonly begin: ExportBeginArgs;
+  readonly count: number;
+  batch(start: number, end: number): Promise<readonly ExportImageArgs[]>;
+}
+
+export const batchesOf = (request: {
+  begin: ExportBeginArgs;
+  images: readonly ExportImageArgs[];
+}): ExportBatches => ({
+  begin: request.begin,
+  count: request.images.length,
+  batch: async (start, end) => request.images.slice(start, end),
+});
+
 /** Sends the export to the host and follows its job; `onProgress` sees the sending, then the writing. */
 export function startExport(
   api: ApiClient,
-  request: { begin: ExportBeginArgs; images: readonly ExportImageArgs[] },
+  request: ExportBatches,
   onProgress: (progress: ExportProgress) => void,
 ): RunningExport {
   let cancelled = false;
@@ -166,7 +219,7 @@ export function startExport(
     const begun = await api.call('exports.begin', request.begin);
     if (!begun.ok) return { state: 'failed', message: begun.error.message };
     const { exportId } = begun.value;
-    const total = request.images.length;
+    const total = request.count;
     for (let start = 0; start < total; start += APPEND_BATCH) {
       if (cancelled) {
         await api.call('exports.discard', { exportId });
@@ -174,7 +227,7 @@ export function startExport(
       }
       const sent = await api.call('exports.append', {
         exportId,
-        images: request.images.slice(start, start + APPEND_BATCH),
+        images: await request.batch(start, Math.min(total, start + APPEND_BATCH)),
       });
       if (!sent.ok) {
         await api.call('exports.discard', { exportId });

@@ -6,8 +6,24 @@
 import { openDatabase } from '../db/database';
 import { createProjectVersion, diffProjectVersions } from '../db/versions';
 import type { VersionsWorkerRequest, VersionsWorkerResponse } from './versionsProtocol';
+import { planVersionExport } from '../../../src/core/export/fromVersion';
+import type { ExportImageArgs } from '../../../src/core/api/exports';
+import { exportRequest, loadExportSource, summarizePlan, type ExportSource } from '../export/runExport';
+import type { VersionId } from '../../../src/core/versions/types';
 
 const db = openDatabase();
+
+/** The version an export dialog has open, read once, and the images of the export being sent. */
+let exportSource: { versionId: VersionId; source: Promise<ExportSource> } | undefined;
+let prepared: ExportImageArgs[] = [];
+const sourceOf = (versionId: VersionId): Promise<ExportSource> => {
+  if (exportSource?.versionId !== versionId) {
+    exportSource = { versionId, source: loadExportSource(db, versionId) };
+    // A failed read is not kept: the next request tries again.
+    exportSource.source.catch(() => (exportSource = undefined));
+  }
+  return exportSource.source;
+};
 
 const run = async (request: VersionsWorkerRequest): Promise<unknown> => {
   switch (request.op) {
@@ -23,6 +39,21 @@ const run = async (request: VersionsWorkerRequest): Promise<unknown> => {
     }
     case 'diff':
       return diffProjectVersions(db, request.from, request.to, request.options);
+    case 'exportPlan': {
+      const source = await sourceOf(request.versionId);
+      return summarizePlan(source, planVersionExport(source.version, source.schema, request.filters));
+    }
+    case 'exportPrepare': {
+      const { begin, images } = exportRequest(await sourceOf(request.versionId), request.settings);
+      prepared = images;
+      return { begin, count: images.length };
+    }
+    case 'exportBatch':
+      return prepared.slice(request.start, request.end);
+    case 'exportRelease':
+      exportSource = undefined;
+      prepared = [];
+      return null;
   }
 };
 

@@ -5,6 +5,9 @@ import type { DiffOptions, VersionDiff } from '../../../src/core/versions/diff';
 import type { VersionId } from '../../../src/core/versions/types';
 import type { SplitSettings, VersionSummary } from '../db/versions';
 import type { VersionsWorkerRequest, VersionsWorkerResponse } from './versionsProtocol';
+import type { ExportImageArgs } from '../../../src/core/api/exports';
+import type { ExportFilters } from '../../../src/core/export/fromVersion';
+import type { ExportBatches, ExportPlanSummary, ExportSettings } from '../export/runExport';
 
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
 
@@ -15,6 +18,12 @@ export interface VersionsWorker {
     options: { message: string; author: string; now: number; split: SplitSettings },
   ): Promise<VersionSummary>;
   diff(from: VersionId, to: VersionId, options: DiffOptions): Promise<VersionDiff>;
+  /** What an export of the version would write with these filters; the worker keeps the version read. */
+  exportPlan(versionId: VersionId, filters: ExportFilters): Promise<ExportPlanSummary>;
+  /** Plans the export in the worker; its images are then fetched a batch at a time. */
+  exportPrepare(versionId: VersionId, settings: ExportSettings): Promise<ExportBatches>;
+  /** Lets the worker forget the version and the export (the dialog closed). */
+  exportRelease(): Promise<void>;
 }
 
 let shared: VersionsWorker | undefined;
@@ -49,6 +58,20 @@ export function versionsWorker(): VersionsWorker {
   shared = {
     create: (projectId, options) => send({ op: 'create', projectId, ...options }),
     diff: (from, to, options) => send({ op: 'diff', from, to, options }),
+    exportPlan: (versionId, filters) => send({ op: 'exportPlan', versionId, filters }),
+    exportPrepare: async (versionId, settings) => {
+      const { begin, count } = await send<{ begin: ExportBatches['begin']; count: number }>({
+        op: 'exportPrepare',
+        versionId,
+        settings,
+      });
+      return {
+        begin,
+        count,
+        batch: (start, end) => send<readonly ExportImageArgs[]>({ op: 'exportBatch', start, end }),
+      };
+    },
+    exportRelease: () => send({ op: 'exportRelease' }),
   };
   return shared;
 }
