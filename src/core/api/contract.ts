@@ -83,7 +83,9 @@ export const contract = {
   // start the writing job (progress, cancel), or discard a begun export.
   'exports.begin': { args: exportBeginSchema, result: returns<{ exportId: string }>() },
   'exports.append': {
-    args: z.object({ exportId: id, images: z.array(exportImageSchema).min(1).max(10_000).readonly() }).strict(),
+    args: z
+      .object({ exportId: id, images: z.array(exportImageSchema).min(1).max(10_000).readonly() })
+      .strict(),
     result: returns<{ received: number }>(),
   },
   'exports.commit': { args: z.object({ exportId: id }).strict(), result: returns<{ jobId: JobId }>() },
