@@ -439,6 +439,14 @@ describe('version storage', () => {
     // Images without labels share one label record.
     expect(await db.versionLabels.count()).toBe(1);
 
+    // With labels of their own (over a thousand keys), the version is read back the same way.
+    const ids = await idsByPath(db, projectId);
+    for (const [i, path] of paths.entries())
+      await label(db, projectId, ids.get(path)!, [annotation(`a${i}`, 'car', box(i % 600, 1))]);
+    const labeled = await createProjectVersion(db, projectId, { message: 'labeled', author: AUTHOR, now: 2 });
+    expect(await db.versionLabels.count()).toBe(paths.length + 1);
+    expect(await getVersion(db, labeled.id)).toEqual(labeled);
+
     // A missing chunk is reported, not read as a smaller version.
     await db.versionImages.delete([made.id, 1]);
     await expect(getVersion(db, made.id)).rejects.toThrow(

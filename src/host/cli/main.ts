@@ -34,6 +34,8 @@ import {
   type ConversionSummary,
 } from '../datasets/report';
 import { validateDataset } from '../../core/formats/validateDataset';
+import { InputError, readJson, UsageError } from './errors';
+import { cardCommand, predictCommand } from './predict';
 
 export interface CliIo {
   readonly stdout: (text: string) => void;
@@ -47,30 +49,13 @@ commands:
   convert --from <format|auto> --to <format> <in> <out>   convert a dataset between formats
   validate --schema <schema.json> <dataset>                check a dataset against an annotation schema
   diff <manifestA> <manifestB>                             what changed between two exported dataset versions
+  predict --model <m.onnx> --images <dir> --out <out>      run an ONNX model on a folder of images
+  card --model <m.onnx> [--out <card.json>]                the model card inferred from a model, to edit
 
 Every command takes --json. Exit codes: 0 done, 1 bad input or an invalid dataset, 2 wrong usage.
 
 Run \`labelloop <command> --help\` for a command's options.
 `;
-
-class UsageError extends Error {}
-class InputError extends Error {}
-
-async function readJson(io: CliIo, path: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await io.readText(path);
-  } catch (error) {
-    throw new InputError(
-      `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-    );
-  }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new InputError(`${path} is not valid JSON: ${(error as Error).message}`);
-  }
-}
 
 async function diffCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -267,6 +252,8 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   convert: convertCommand,
   validate: validateCommand,
   diff: diffCommand,
+  predict: predictCommand,
+  card: cardCommand,
 };
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
