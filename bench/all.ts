@@ -30,6 +30,10 @@ const BENCHES: Record<string, { script: string; what: string; needsBuild?: boole
     what: 'create two versions of 100,000 images / 1,000,000 boxes and diff them, in Chromium',
     needsBuild: true,
   },
+  inference: {
+    script: 'bench/inference.ts',
+    what: 'detector pipeline (decode, preprocess, model, decode outputs, store) against bare session.run',
+  },
   'near-duplicates': {
     script: 'bench/nearDuplicates.ts',
     what: 'near-duplicate groups of 100,000 perceptual hashes',
