@@ -3,9 +3,9 @@
  * writes each batch (images, labels, report) as it arrives, and shows progress like an image import.
  */
 
-import type { AnyJobEvent, ApiClient, DatasetImportJobEvent } from '../../../src/core/api/contract';
-import type { DatasetInspection } from '../../../src/core/api/datasets';
-import type { JobId, ProjectId } from '../../../src/core/ids';
+import type { ApiClient } from '../../../src/core/api/contract';
+import type { DatasetImportOutput, DatasetInspection } from '../../../src/core/api/datasets';
+import type { ProjectId } from '../../../src/core/ids';
 import type { LabelClass } from '../../../src/core/schema/types';
 import { compileSchema } from '../../../src/core/schema/validate';
 import type { LabelLoopDatabase } from '../db/database';
@@ -14,6 +14,7 @@ import { beginDatasetImport, finishImport } from '../db/imports';
 import { applySchemaChange, currentSchema } from '../db/schemas';
 import { useUi } from '../state/ui';
 import { classMapKey, schemaChangeFor, type ClassMap } from './datasetRecords';
+import { followImportJob } from './followImportJob';
 
 export interface DatasetImportPlan {
   readonly inspection: DatasetInspection;
@@ -56,68 +57,6 @@ export async function runDatasetImport(
     cancelling: false,
   });
 
-  let jobId: JobId | null = null;
-  const early: AnyJobEvent[] = [];
-  let writes = Promise.resolve();
-  let writeError: string | null = null;
-  let settle: () => void = () => undefined;
-  const ended = new Promise<void>((resolve) => (settle = resolve));
-  let settings: DatasetImportSettings | undefined;
-
-  // Events of this job's id are this job's kind.
-  const handle = (event: DatasetImportJobEvent) => {
-    switch (event.type) {
-      case 'progress': {
-        const current = useUi.getState().imports[projectId];
-        if (current?.importId === record.id)
-          ui.setImport(projectId, {
-            ...current,
-            done: event.done,
-            total: event.total,
-            ratePerSecond: event.ratePerSecond,
-            etaSeconds: event.etaSeconds,
-          });
-        return;
-      }
-      case 'output': {
-        const batch = event.output;
-        writes = writes
-          .then(async () => {
-            const { added } = await writeDatasetBatch(db, projectId, record.id, batch, settings!);
-            if (added > 0 || batch.images.length > 0) useUi.getState().dataChanged();
-          })
-          .catch((error: unknown) => {
-            if (writeError !== null) return;
-            writeError = `Saving the imported dataset failed: ${(error as Error).message}`;
-            if (jobId !== null) void api.call('jobs.cancel', { jobId });
-          });
-        return;
-      }
-      case 'done':
-      case 'cancelled':
-        writes = writes.then(() =>
-          finishImport(db, record.id, {
-            state: writeError === null ? event.type : 'failed',
-            candidates: event.summary.candidates,
-            ignoredFiles: event.summary.ignoredFiles,
-            ...(writeError === null ? {} : { error: writeError }),
-          }),
-        );
-        void writes.then(settle, settle);
-        return;
-      case 'failed':
-        writes = writes.then(() =>
-          finishImport(db, record.id, { state: 'failed', error: event.error.message }),
-        );
-        void writes.then(settle, settle);
-        return;
-    }
-  };
-
-  const unsubscribe = api.onJobEvent((event) => {
-    if (jobId === null) early.push(event);
-    else if (event.jobId === jobId) handle(event as DatasetImportJobEvent);
-  });
   try {
     const change = schemaChangeFor(
       (await currentSchema(db, projectId))?.schema,
@@ -136,24 +75,25 @@ export async function runDatasetImport(
     }
     await rememberClassMap(db, projectId, plan.classMap);
     const schema = await currentSchema(db, projectId);
-    settings = {
+    const settings: DatasetImportSettings = {
       classMap: plan.classMap,
       compiled: schema ? compileSchema(schema.schema) : undefined,
       schemaVersion: schema?.version ?? 0,
       markDone: plan.markDone,
     };
-    const started = await api.call('datasets.startImport', { projectId, inspectId: inspection.inspectId });
-    if (!started.ok) {
-      await finishImport(db, record.id, { state: 'failed', error: started.error.message });
-      return;
-    }
-    jobId = started.value.jobId;
-    const current = useUi.getState().imports[projectId];
-    if (current) ui.setImport(projectId, { ...current, jobId });
-    for (const event of early.splice(0)) if (event.jobId === jobId) handle(event as DatasetImportJobEvent);
-    await ended;
+    await followImportJob<DatasetImportOutput>({
+      api,
+      db,
+      projectId,
+      importId: record.id,
+      start: () => api.call('datasets.startImport', { projectId, inspectId: inspection.inspectId }),
+      failedWrite: 'Saving the imported dataset failed',
+      writeBatch: async (batch) => {
+        const { added } = await writeDatasetBatch(db, projectId, record.id, batch, settings);
+        if (added > 0 || batch.images.length > 0) useUi.getState().dataChanged();
+      },
+    });
   } finally {
-    unsubscribe();
     ui.setImport(projectId, null);
     useUi.getState().dataChanged();
   }

@@ -5,7 +5,8 @@
 
 import { openDatabase } from '../db/database';
 import { createProjectVersion, diffProjectVersions } from '../db/versions';
-import type { VersionsWorkerRequest, VersionsWorkerResponse } from './versionsProtocol';
+import type { VersionsWorkerRequest } from './versionsProtocol';
+import { answerRequests } from '../workers/rpc';
 import { planVersionExport } from '../../../src/core/export/fromVersion';
 import type { ExportImageArgs } from '../../../src/core/api/exports';
 import { exportRequest, loadExportSource, summarizePlan, type ExportSource } from '../export/runExport';
@@ -57,15 +58,4 @@ const run = async (request: VersionsWorkerRequest): Promise<unknown> => {
   }
 };
 
-self.onmessage = (message: MessageEvent<VersionsWorkerRequest>) => {
-  const request = message.data;
-  run(request).then(
-    (value) => self.postMessage({ id: request.id, ok: true, value } satisfies VersionsWorkerResponse),
-    (error: unknown) =>
-      self.postMessage({
-        id: request.id,
-        ok: false,
-        error: error instanceof Error ? error.message : String(error),
-      } satisfies VersionsWorkerResponse),
-  );
-};
+answerRequests(run);

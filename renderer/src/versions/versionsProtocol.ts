@@ -26,6 +26,3 @@ export type VersionsWorkerRequest = { id: number } & (
   /** Forgets the kept version and export. */
   | { op: 'exportRelease' }
 );
-
-export type VersionsWorkerResponse =
-  { id: number; ok: true; value: unknown } | { id: number; ok: false; error: string };

@@ -7,7 +7,8 @@ import {
   undoLastSchemaChange,
   validateProjectAnnotations,
 } from '../db/schemas';
-import type { SchemaWorkerRequest, SchemaWorkerResponse } from './schemaProtocol';
+import type { SchemaWorkerRequest } from './schemaProtocol';
+import { answerRequests } from './rpc';
 
 const db = openDatabase();
 
@@ -24,15 +25,4 @@ const run = (request: SchemaWorkerRequest): Promise<unknown> => {
   }
 };
 
-self.onmessage = (message: MessageEvent<SchemaWorkerRequest>) => {
-  const request = message.data;
-  run(request).then(
-    (value) => self.postMessage({ id: request.id, ok: true, value } satisfies SchemaWorkerResponse),
-    (error: unknown) =>
-      self.postMessage({
-        id: request.id,
-        ok: false,
-        error: error instanceof Error ? error.message : String(error),
-      } satisfies SchemaWorkerResponse),
-  );
-};
+answerRequests(run);

@@ -3,9 +3,8 @@
 import type { ProjectId } from '../../../src/core/ids';
 import type { SchemaChange } from '../../../src/core/schema/changes';
 import type { ApplyResult, ChangePreview, ProjectValidation } from '../db/schemas';
-import type { SchemaWorkerRequest, SchemaWorkerResponse } from './schemaProtocol';
-
-type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
+import type { SchemaWorkerRequest } from './schemaProtocol';
+import { workerCaller } from './rpc';
 
 export interface SchemaWorker {
   validate(projectId: ProjectId, maxStored?: number): Promise<ProjectValidation | undefined>;
@@ -22,27 +21,7 @@ export function schemaWorker(): SchemaWorker {
     type: 'module',
     name: 'schema',
   });
-  const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
-  let nextId = 1;
-  worker.onmessage = (message: MessageEvent<SchemaWorkerResponse>) => {
-    const response = message.data;
-    const waiter = pending.get(response.id);
-    if (!waiter) return;
-    pending.delete(response.id);
-    if (response.ok) waiter.resolve(response.value);
-    else waiter.reject(new Error(response.error));
-  };
-  worker.onerror = (event) => {
-    for (const waiter of pending.values())
-      waiter.reject(new Error(`the schema worker failed: ${event.message}`));
-    pending.clear();
-  };
-  const send = <T>(request: WithoutId<SchemaWorkerRequest>): Promise<T> =>
-    new Promise<T>((resolve, reject) => {
-      const id = nextId++;
-      pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      worker.postMessage({ ...request, id });
-    });
+  const send = workerCaller<SchemaWorkerRequest>(worker, 'schema');
   shared = {
     validate: (projectId, maxStored = 1000) => send({ op: 'validate', projectId, maxStored }),
     preview: (projectId, change) => send({ op: 'preview', projectId, change }),

@@ -9,6 +9,3 @@ export type SchemaWorkerRequest = { id: number } & (
   | { op: 'apply'; projectId: ProjectId; change: SchemaChange; author: string }
   | { op: 'undo'; projectId: ProjectId }
 );
-
-export type SchemaWorkerResponse =
-  { id: number; ok: true; value: unknown } | { id: number; ok: false; error: string };
