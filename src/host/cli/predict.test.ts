@@ -293,6 +293,8 @@ describe.skipIf(!haveAssets)('labelloop predict on ../shared/assets', () => {
   });
 
   it('runs the built CLI (dist/cli/labelloop.mjs) end to end', async (context) => {
+    // `npm test` builds before the unit tests, so this runs there; a bare `vitest run` on a fresh clone
+    // has no bundle to run and says so.
     if (!existsSync(BUILT))
       return context.skip('dist/cli/labelloop.mjs is not built (node scripts/build.mjs)');
     const images = await photos();
