@@ -69,6 +69,8 @@ async function waitForImport(project: ProjectScreen) {
 test('COCO8 (YOLO): one label mapped by hand, one created, the rest skipped; boxes in the editor', async ({
   page,
 }) => {
+  // The real dataset lives in ../shared/assets beside the checkout (CI has it); it is never copied into
+  // the repo, so a checkout without it skips this test and says why.
   test.skip(!existsSync(COCO8), `COCO8 is read from ${COCO8}, which this checkout does not have`);
   const { project, projectId } = await newProject(page, 'COCO8 labels');
   await seedSchema(page, projectId, SCHEMA);

@@ -16,6 +16,7 @@ import { ImportProgressBar, ImportReport } from '../import/ImportStatus';
 import { runImport } from '../import/runImport';
 import { useUi } from '../state/ui';
 import { Breadcrumb } from '../components/Breadcrumb';
+import { MissingProject } from '../components/MissingProject';
 import { DatasetImportButton } from '../import/DatasetImportButton'; // labeled-dataset import
 
 /** While an import streams in, re-query the gallery at most this often. */
@@ -99,15 +100,7 @@ export function ProjectPage({ projectId }: { projectId: ProjectId }) {
     void runImport(api, db, projectId, sources);
   };
 
-  if (project === null)
-    return (
-      <main className="page">
-        <p className="error">This project does not exist (it may have been deleted).</p>
-        <button type="button" onClick={() => navigate({ page: 'projects' })}>
-          Back to projects
-        </button>
-      </main>
-    );
+  if (project === null) return <MissingProject />;
 
   return (
     <main className="page project-page" data-page="project">

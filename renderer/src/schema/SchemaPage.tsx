@@ -23,6 +23,7 @@ import { ClassEditor } from './ClassEditor';
 import { emptySchema, newClass, reorderClasses } from './editing';
 import { JsonView } from './JsonView';
 import { Breadcrumb } from '../components/Breadcrumb';
+import { Tabs } from '../components/Tabs';
 
 /** Until local user profiles exist, changes are recorded under this name. */
 const AUTHOR = 'local user';
@@ -238,27 +239,16 @@ export function SchemaPage({ projectId }: { projectId: ProjectId }) {
       )}
       {schema && (
         <>
-          <div className="tabs" role="tablist">
-            {(
-              [
-                ['classes', `Classes (${schema.classes.length})`],
-                ['image', 'Image tags & attributes'],
-                ['json', 'JSON'],
-                ['history', `History (${versions.length})`],
-              ] as const
-            ).map(([id, label]) => (
-              <button
-                key={id}
-                type="button"
-                role="tab"
-                aria-selected={tab === id}
-                className={tab === id ? 'tab active' : 'tab'}
-                onClick={() => setTab(id)}
-              >
-                {label}
-              </button>
-            ))}
-          </div>
+          <Tabs
+            tabs={[
+              ['classes', `Classes (${schema.classes.length})`],
+              ['image', 'Image tags & attributes'],
+              ['json', 'JSON'],
+              ['history', `History (${versions.length})`],
+            ]}
+            value={tab}
+            onChange={setTab}
+          />
           {tab === 'classes' && (
             <div className="schema-classes">
               <aside className="class-list" aria-label="Classes">

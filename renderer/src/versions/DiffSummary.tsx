@@ -26,17 +26,12 @@ export function DiffTotals({ diff }: { diff: VersionDiff }) {
     <div className="diff-totals" data-testid="diff-totals">
       <div className="diff-card">
         <span className="muted small">Images</span>
-        <div className="diff-numbers">
-          <span className={tone('added', t.imagesAdded)} data-testid="images-added">
-            {signed('+', t.imagesAdded)} added
-          </span>
-          <span className={tone('removed', t.imagesRemoved)} data-testid="images-removed">
-            {signed('−', t.imagesRemoved)} removed
-          </span>
-          <span className={tone('changed', t.imagesChanged)} data-testid="images-changed">
-            {signed('~', t.imagesChanged)} changed
-          </span>
-        </div>
+        <ChangeNumbers
+          what="images"
+          added={t.imagesAdded}
+          removed={t.imagesRemoved}
+          changed={t.imagesChanged}
+        />
         <span className="muted small">
           {imageDetails
             .filter(([count]) => count > 0)
@@ -46,17 +41,12 @@ export function DiffTotals({ diff }: { diff: VersionDiff }) {
       </div>
       <div className="diff-card">
         <span className="muted small">Annotations</span>
-        <div className="diff-numbers">
-          <span className={tone('added', t.annotationsAdded)} data-testid="annotations-added">
-            {signed('+', t.annotationsAdded)} added
-          </span>
-          <span className={tone('removed', t.annotationsRemoved)} data-testid="annotations-removed">
-            {signed('−', t.annotationsRemoved)} removed
-          </span>
-          <span className={tone('changed', t.annotationsChanged)} data-testid="annotations-changed">
-            {signed('~', t.annotationsChanged)} changed
-          </span>
-        </div>
+        <ChangeNumbers
+          what="annotations"
+          added={t.annotationsAdded}
+          removed={t.annotationsRemoved}
+          changed={t.annotationsChanged}
+        />
         <span className="muted small" data-testid="annotation-breakdown">
           {formatCount(t.geometryChanged)} geometry · {formatCount(t.classChanged)} class ·{' '}
           {formatCount(t.attributesChanged)} attributes
@@ -203,6 +193,33 @@ export function SchemaChanges({
           ))}
         </ol>
       )}
+    </div>
+  );
+}
+
+/** Added, removed and changed counts of one kind of thing, each coloured when not zero. */
+function ChangeNumbers({
+  what,
+  added,
+  removed,
+  changed,
+}: {
+  what: 'images' | 'annotations';
+  added: number;
+  removed: number;
+  changed: number;
+}) {
+  return (
+    <div className="diff-numbers">
+      <span className={tone('added', added)} data-testid={`${what}-added`}>
+        {signed('+', added)} added
+      </span>
+      <span className={tone('removed', removed)} data-testid={`${what}-removed`}>
+        {signed('−', removed)} removed
+      </span>
+      <span className={tone('changed', changed)} data-testid={`${what}-changed`}>
+        {signed('~', changed)} changed
+      </span>
     </div>
   );
 }

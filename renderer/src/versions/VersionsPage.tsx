@@ -5,11 +5,12 @@ import type { ProjectId } from '../../../src/core/ids';
 import type { VersionId } from '../../../src/core/versions/types';
 import { useServices } from '../app/services';
 import { Breadcrumb } from '../components/Breadcrumb';
+import { MissingProject } from '../components/MissingProject';
+import { Tabs } from '../components/Tabs';
 import type { ProjectRecord } from '../db/database';
 import { listVersions, type VersionSummary } from '../db/versions';
 import { ExportDialog } from '../export/ExportDialog';
 import { formatCount, formatWhen } from '../format';
-import { useUi } from '../state/ui';
 import { CreateVersionDialog } from './CreateVersionDialog';
 import { useSchemaVersions } from './useSchemaVersions';
 import { VersionCompare } from './VersionCompare';
@@ -19,7 +20,6 @@ type Tab = 'contents' | 'compare';
 
 export function VersionsPage({ projectId }: { projectId: ProjectId }) {
   const { db } = useServices();
-  const navigate = useUi((s) => s.navigate);
   const [project, setProject] = useState<ProjectRecord | null | undefined>(undefined);
   const [versions, setVersions] = useState<VersionSummary[] | undefined>(undefined);
   const [selectedId, setSelectedId] = useState<VersionId | null>(null);
@@ -49,15 +49,7 @@ export function VersionsPage({ projectId }: { projectId: ProjectId }) {
     void reload();
   };
 
-  if (project === null)
-    return (
-      <main className="page">
-        <p className="error">This project does not exist (it may have been deleted).</p>
-        <button type="button" onClick={() => navigate({ page: 'projects' })}>
-          Back to projects
-        </button>
-      </main>
-    );
+  if (project === null) return <MissingProject />;
 
   return (
     <main className="page versions-page" data-page="versions">
@@ -164,25 +156,14 @@ export function VersionsPage({ projectId }: { projectId: ProjectId }) {
               <h2>
                 v{selected.number} <span className="version-detail-message">{selected.message}</span>
               </h2>
-              <div className="tabs" role="tablist">
-                {(
-                  [
-                    ['contents', 'Contents'],
-                    ['compare', 'Compare'],
-                  ] as const
-                ).map(([id, label]) => (
-                  <button
-                    key={id}
-                    type="button"
-                    role="tab"
-                    aria-selected={tab === id}
-                    className={tab === id ? 'tab active' : 'tab'}
-                    onClick={() => setTab(id)}
-                  >
-                    {label}
-                  </button>
-                ))}
-              </div>
+              <Tabs
+                tabs={[
+                  ['contents', 'Contents'],
+                  ['compare', 'Compare'],
+                ]}
+                value={tab}
+                onChange={setTab}
+              />
             </div>
             <div className="version-detail-body">
               {tab === 'contents' ? (

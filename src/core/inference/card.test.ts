@@ -1,36 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import bundledOcrCard from '../../../resources/model-cards/pp-ocrv4-det.json';
-import {
-  checkCardAgainstModel,
-  validateModelCard,
-  type ModelCard,
-  type ModelInfo,
-  type TensorInfo,
-} from './card';
-
-const COCO3 = ['person', 'bicycle', 'car'];
-
-const yoloCard = (overrides: Partial<ModelCard> = {}): ModelCard => ({
-  format: 'labelloop.model-card/1',
-  name: 'yolov8n',
-  task: 'detect',
-  decoder: 'yolov8',
-  input: {
-    name: 'images',
-    layout: 'NCHW',
-    size: { width: 640, height: 640 },
-    resize: { mode: 'letterbox', pad: 114, align: 'center' },
-    colorOrder: 'RGB',
-    scale: 1 / 255,
-    mean: [0, 0, 0],
-    std: [1, 1, 1],
-  },
-  outputs: { predictions: 'output0' },
-  classes: COCO3,
-  thresholds: { score: 0.25, nms: 0.45, maxDetections: 300 },
-  provenance: { source: 'inferred', notes: [] },
-  ...overrides,
-});
+import { checkCardAgainstModel, validateModelCard, type ModelInfo, type TensorInfo } from './card';
+import { COCO3, yoloCard } from './testCards';
 
 const tensor = (name: string, dims: TensorInfo['dims'], type = 'float32'): TensorInfo => ({
   name,

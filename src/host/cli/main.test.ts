@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { manifestText, type DatasetManifest } from '../../core/export/manifest';
 import { readDatasetFromDisk } from '../datasets/readDataset';
 import { runCli, type CliIo } from './main';
+import { runCapturing } from './testCli';
 
 const manifest = (number: number, files: DatasetManifest['files']): DatasetManifest => ({
   format: 'labelloop.dataset-manifest/1',
@@ -93,17 +94,7 @@ describe('labelloop convert and validate', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  /** The CLI on the real file system, with its output captured. */
-  async function run(...argv: string[]) {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await runCli(argv, {
-      stdout: (t) => out.push(t),
-      stderr: (t) => err.push(t),
-      readText: (path) => readFile(path, 'utf8'),
-    });
-    return { code, out: out.join(''), err: err.join('') };
-  }
+  const run = runCapturing;
 
   async function writeTree(files: Record<string, string | { width: number; height: number }>) {
     for (const [path, content] of Object.entries(files)) {

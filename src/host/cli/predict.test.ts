@@ -11,7 +11,7 @@ import { parseCocoResults } from '../../core/formats/cocoResults';
 import type { ImageId } from '../../core/ids';
 import type { LabelClass } from '../../core/schema/types';
 import { readDatasetFromDisk } from '../datasets/readDataset';
-import { runCli } from './main';
+import { runCapturing } from './testCli';
 
 /*
  * `labelloop predict` and `labelloop card` on the real models in ../shared/assets and the bundled PP-OCRv4
@@ -51,17 +51,7 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** The CLI on the real file system, with its output captured. */
-async function run(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, {
-    stdout: (t) => out.push(t),
-    stderr: (t) => err.push(t),
-    readText: (path) => readFile(path, 'utf8'),
-  });
-  return { code, out: out.join(''), err: err.join('') };
-}
+const run = runCapturing;
 
 /** bus.jpg, zidane.jpg and a file named .jpg that is not an image. */
 async function photos(): Promise<string> {

@@ -1,29 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { validateModelCard, type ModelCard } from '../../core/inference/card';
+import { yoloCard } from '../../core/inference/testCards';
 import { PP_OCR_V4_DET_POSTPROCESS } from '../../core/inference/dbnet';
 import { runnerPlanFromCard } from './fromCard';
 
-const yolov8: ModelCard = {
-  format: 'labelloop.model-card/1',
-  name: 'yolov8n',
-  task: 'detect',
-  decoder: 'yolov8',
-  input: {
-    name: 'images',
-    layout: 'NCHW',
-    size: { width: 640, height: 640 },
-    resize: { mode: 'letterbox', pad: 114, align: 'center' },
-    colorOrder: 'RGB',
-    scale: 1 / 255,
-    mean: [0, 0, 0],
-    std: [1, 1, 1],
-  },
-  outputs: { predictions: 'output0' },
+const yolov8 = yoloCard({
   classes: ['person', 'bicycle'],
-  thresholds: { score: 0.25, nms: 0.45, maxDetections: 300 },
   provenance: { source: 'edited', notes: [] },
-};
+});
 
 const bundledOcr = validateModelCard(
   JSON.parse(readFileSync('resources/model-cards/pp-ocrv4-det.json', 'utf8')) as unknown,
