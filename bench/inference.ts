@@ -1,41 +1,42 @@
 /**
- * Detector pipeline throughput (`npx tsx bench/inference.ts [--quick] [--threads=N]`), issue 6 item 9:
+ * Model-run throughput (`npx tsx bench/inference.ts [--quick] [--threads=2,1]`), issue 6 items 4, 7 and 9:
  * YOLOv8n int8 with the card inferred from its metadata, on the COCO8 photos plus bus.jpg and zidane.jpg
- * from `../shared/assets` (10 images, cycled to 60 runs; `--quick`: 20), one session with N intra-op
- * threads (default 2, this machine's cores):
- * - bare: `session.run` alone on tensors prepared beforehand (the ceiling);
- * - pipeline: `detect()` per image, one after another — sharp decodes upright and resizes, the tensor is
- *   built, the model runs, outputs are decoded, NMS'd and mapped back — then the detections are made into
- *   prediction records (JSON, as storing them costs);
- * - pipeline + prefetch: the same, with the next image's decode and resize started while the current one
- *   runs in the model (what the run job will do).
- * Prints images/s for each and the ratio to bare (target ≥ 0.85), the first-result latency (session
- * creation + the first image's detect), and the process's peak RSS.
+ * from `../shared/assets` (10 images, cycled to 100 runs; `--quick`: 30), for each thread count (default
+ * 2 then 1; this machine has 2 cores), in 3 rounds (`--quick`: 1) alternating the two, medians reported:
+ * - bare: `session.run` alone on tensors prepared beforehand, one session on the main thread (the ceiling);
+ * - app: `runModel` as the app runs it: a worker thread opens the card runner, sharp decodes each image
+ *   upright and resizes it (the next one while the current one is in the model), the tensor is built, the
+ *   model runs, outputs are decoded, NMS'd and mapped back, and results are posted to the job in batches.
+ *   Throughput is steady state: images after the first over the time from the first result to the last
+ *   (worker start and session creation are the first-result latency, reported apart).
+ * Prints images/s for each and the ratio app / bare (target ≥ 0.85), the first-result latency, and the
+ * process's peak RSS after the first app run (its worker threads live in this process; no session had
+ * been opened on the main thread yet).
  */
 
 import { readFileSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import * as ort from 'onnxruntime-node';
+import type { RunOutput } from '../src/core/api/models';
+import type { JobId } from '../src/core/ids';
 import { inferCard } from '../src/core/inference/cardInference';
-import { postprocessYolo } from '../src/core/inference/yolo';
-import {
-  closeDetector,
-  detect,
-  openDetector,
-  prepareInput,
-  type DetectorConfig,
-} from '../src/host/inference/detect';
-import { runnerPlanFromCard } from '../src/host/inference/fromCard';
+import { openCardPreparer, type PreparedImage } from '../src/host/inference/cardRunner';
+import { runModel } from '../src/host/inference/runJob';
+import type { JobContext } from '../src/host/jobs';
 import { readModelInfo } from '../src/host/models/modelInfo';
 import { note } from './support/common';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const ASSETS = resolve(ROOT, '..', 'shared', 'assets');
 const QUICK = process.argv.includes('--quick');
-const RUNS = QUICK ? 20 : 60;
-const THREADS = Number(process.argv.find((a) => a.startsWith('--threads='))?.split('=')[1] ?? 2);
+const RUNS = QUICK ? 30 : 100;
+const ROUNDS = QUICK ? 1 : 3;
+const THREADS = (process.argv.find((a) => a.startsWith('--threads='))?.split('=')[1] ?? '2,1')
+  .split(',')
+  .map(Number);
 const TARGET_RATIO = 0.85;
 
 const metric = (name: string, value: number, unit: string, baseline: number) =>
@@ -57,81 +58,127 @@ async function images(): Promise<string[]> {
   return [...found, join(ASSETS, 'photos', 'bus.jpg'), join(ASSETS, 'photos', 'zidane.jpg')];
 }
 
-/** Detections as the predictions layer stores them: one record per image. */
-const store = (path: string, detections: readonly { label: string; score: number; box: unknown }[]) =>
-  JSON.stringify({
-    image: path,
-    predictions: detections.map((d) => ({ label: d.label, score: d.score, box: d.box })),
+/** The worker as scripts/build.mjs bundles it, next to node_modules so its external imports resolve. */
+async function bundleWorker(): Promise<{ path: string; remove: () => Promise<void> }> {
+  await mkdir(join(ROOT, 'node_modules/.cache'), { recursive: true });
+  const dir = await mkdtemp(join(ROOT, 'node_modules/.cache/labelloop-bench-worker-'));
+  const path = join(dir, 'runWorker.mjs');
+  await build({
+    entryPoints: [join(ROOT, 'src/host/inference/runWorker.ts')],
+    outfile: path,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    external: ['sharp', 'onnxruntime-node'],
+    banner: {
+      js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+    },
+    logLevel: 'warning',
   });
+  return { path, remove: () => rm(dir, { recursive: true, force: true }) };
+}
 
 const model = join(ASSETS, 'models', 'yolov8n_int8.onnx');
 const files = await images();
-const cycle = Array.from({ length: RUNS }, (_, i) => files[i % files.length]!);
+const cycle = Array.from({ length: RUNS }, (_, i) => ({
+  imageId: String(i),
+  path: files[i % files.length]!,
+}));
+const { card } = inferCard(await readModelInfo(model), 'yolov8n_int8.onnx');
+const worker = await bundleWorker();
 note(
-  `yolov8n_int8, ${files.length} images cycled to ${RUNS} runs, ${THREADS} intra-op threads, node ${process.version}`,
+  `yolov8n_int8, ${files.length} images cycled to ${RUNS} runs, threads ${THREADS.join(' then ')}, node ${process.version}`,
 );
 
-const started = performance.now();
-const inferred = inferCard(await readModelInfo(model), 'yolov8n_int8.onnx');
-const plan = runnerPlanFromCard(inferred.card);
-if (plan.kind !== 'detect') throw new Error('expected a detect card');
-const config: DetectorConfig = plan.config;
-const detector = await openDetector(model, config, { intraOpNumThreads: THREADS });
-const first = await detect(detector, files[0]!);
-metric('inference_first_result_latency', (performance.now() - started) / 1000, 's', 1);
-note(`first image: ${first.detections.length} detections`);
-
-// Warm-up, then bare session.run on pre-made tensors.
-const inputName = detector.session.inputNames[0]!;
-const outputName = detector.session.outputNames[0]!;
-const tensors = await Promise.all(files.map((file) => prepareInput(file, config)));
-for (const t of tensors.slice(0, 3))
-  await detector.session.run({ [inputName]: new ort.Tensor('float32', t.data, [...t.dims]) });
-let begin = performance.now();
-for (let i = 0; i < RUNS; i++) {
-  const t = tensors[i % tensors.length]!;
-  const out = await detector.session.run({ [inputName]: new ort.Tensor('float32', t.data, [...t.dims]) });
-  for (const tensor of Object.values(out)) tensor.dispose();
-}
-const bare = RUNS / ((performance.now() - begin) / 1000);
-metric('inference_bare_images_per_s', bare, 'images/s', bare);
-
-// Pipeline, one image after another.
-const stored: string[] = [];
-begin = performance.now();
-for (const file of cycle) stored.push(store(file, (await detect(detector, file)).detections));
-const sequential = RUNS / ((performance.now() - begin) / 1000);
-metric('inference_pipeline_images_per_s', sequential, 'images/s', bare);
-metric('inference_pipeline_ratio', sequential / bare, 'ratio', TARGET_RATIO);
-
-// Pipeline with the next image prepared while the current one runs.
-stored.length = 0;
-begin = performance.now();
-let next = prepareInput(cycle[0]!, config);
-for (let i = 0; i < RUNS; i++) {
-  const input = await next;
-  if (i + 1 < RUNS) next = prepareInput(cycle[i + 1]!, config);
-  const out = await detector.session.run({
-    [inputName]: new ort.Tensor('float32', input.data, [...input.dims]),
-  });
-  const output = out[outputName]!;
-  const detections = postprocessYolo(
-    { name: outputName, data: output.data as Float32Array, dims: output.dims },
-    input.plan,
-    {
-      layout: config.layout,
-      classCount: config.classNames.length,
-      scoreThreshold: config.scoreThreshold,
-      iouThreshold: config.iouThreshold,
-      classAware: config.classAware,
-      maxDetections: config.maxDetections,
+/** The app: runModel through the worker; steady images/s, overall images/s and the first result. */
+async function appRun(threads: number) {
+  const resultTimes: number[] = [];
+  let objects = 0;
+  const job: JobContext<RunOutput> = {
+    jobId: 'bench' as JobId,
+    signal: new AbortController().signal,
+    progress: () => resultTimes.push(performance.now()),
+    output: (output) => {
+      objects += output.results.reduce((sum, r) => sum + r.objects.length, 0);
     },
-  ).map((d) => ({ ...d, label: config.classNames[d.classIndex] ?? String(d.classIndex) }));
-  for (const tensor of Object.values(out)) tensor.dispose();
-  stored.push(store(cycle[i]!, detections));
+  };
+  const summary = await runModel({ modelPath: model, card, images: cycle, threads, provider: 'cpu' }, job, {
+    workerPath: worker.path,
+  });
+  if (summary.failed > 0) throw new Error(`${summary.failed} images failed`);
+  return {
+    steady: (resultTimes.length - 1) / ((resultTimes.at(-1)! - resultTimes[0]!) / 1000),
+    overall: summary.processed / (summary.elapsedMs / 1000),
+    firstResultMs: summary.firstResultMs ?? 0,
+    objects,
+  };
 }
-const prefetched = RUNS / ((performance.now() - begin) / 1000);
-metric('inference_prefetch_images_per_s', prefetched, 'images/s', bare);
-metric('inference_prefetch_ratio', prefetched / bare, 'ratio', TARGET_RATIO);
-metric('inference_peak_rss', peakRssMb(), 'MB', 2048);
-await closeDetector(detector);
+
+/** Bare: the same model and thread count, session.run alone on tensors made beforehand. */
+async function bareRun(threads: number, tensors: readonly PreparedImage[]) {
+  const session = await ort.InferenceSession.create(model, {
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    graphOptimizationLevel: 'all',
+    executionProviders: ['cpu'],
+  });
+  const feed = (i: number) => {
+    const t = tensors[i % tensors.length]!;
+    return { [card.input.name]: new ort.Tensor('float32', t.tensor, [...t.dims]) };
+  };
+  for (let i = 0; i < 3; i++) await session.run(feed(i));
+  const begin = performance.now();
+  for (let i = 0; i < RUNS; i++) {
+    const out = await session.run(feed(i));
+    for (const tensor of Object.values(out)) tensor.dispose();
+  }
+  const bare = RUNS / ((performance.now() - begin) / 1000);
+  await session.release();
+  return bare;
+}
+
+const median = (values: readonly number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+let tensors: PreparedImage[] | null = null;
+let firstRss: number | null = null;
+for (const threads of THREADS) {
+  // Rounds alternate app and bare, so load from elsewhere on the machine falls on both alike.
+  const rounds: { app: Awaited<ReturnType<typeof appRun>>; bare: number }[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const app = await appRun(threads);
+    // The first app run comes before any session on this thread: its peak is the app's.
+    firstRss ??= peakRssMb();
+    const preparer = openCardPreparer(card, {});
+    tensors ??= await Promise.all(files.map((file) => preparer.prepare(file)));
+    rounds.push({ app, bare: await bareRun(threads, tensors) });
+  }
+  const app = median(rounds.map((r) => r.app.steady));
+  const bare = median(rounds.map((r) => r.bare));
+  note(
+    `${threads} thread(s), ${ROUNDS} rounds of ${RUNS} images (${rounds[0]!.app.objects} objects each): app/bare per round ${rounds
+      .map((r) => `${r.app.steady.toFixed(1)}/${r.bare.toFixed(1)}`)
+      .join(', ')}`,
+  );
+  metric(`inference_t${threads}_bare_images_per_s`, bare, 'images/s', bare);
+  metric(`inference_t${threads}_app_images_per_s`, app, 'images/s', bare);
+  metric(`inference_t${threads}_app_ratio`, app / bare, 'ratio', TARGET_RATIO);
+  metric(
+    `inference_t${threads}_app_overall_images_per_s`,
+    median(rounds.map((r) => r.app.overall)),
+    'images/s',
+    bare,
+  );
+  metric(
+    `inference_t${threads}_first_result_latency`,
+    median(rounds.map((r) => r.app.firstResultMs)) / 1000,
+    's',
+    1,
+  );
+}
+metric('inference_peak_rss_app', firstRss ?? 0, 'MB', 2048);
+await worker.remove();

@@ -22,7 +22,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
-import type { AnyJobEvent } from '../src/core/api/contract';
+import type { AnyJobEvent, ImportJobEvent } from '../src/core/api/contract';
 import type { ImportSummary } from '../src/core/images/types';
 import { createHost } from '../src/host/host';
 import { note, prng } from './support/common';
@@ -212,7 +212,8 @@ async function hostImport(folder: string): Promise<RunResult> {
           return;
         }
         if (event.jobId !== jobId) return;
-        if (event.type === 'output') outputImages += event.output.images.length;
+        if (event.type === 'output')
+          outputImages += (event as ImportJobEvent & { type: 'output' }).output.images.length;
         // This job is an image import: its summary is an ImportSummary.
         else if (event.type === 'done') resolveDone(event.summary as ImportSummary);
         else if (event.type === 'failed') reject(new Error(`import failed: ${event.error.message}`));

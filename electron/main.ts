@@ -87,6 +87,11 @@ async function start() {
     dataDir,
     transport: 'electron',
     version: __LABELLOOP_VERSION__,
+    // Worker threads load real files: electron-builder unpacks the worker beside the asar archive.
+    runWorkerPath: join(__dirname, '..', 'host', 'runWorker.mjs').replace(
+      /app\.asar([\\/])/,
+      'app.asar.unpacked$1',
+    ),
     pickers: {
       async pickFolder() {
         const options = { properties: ['openDirectory' as const] };

@@ -40,6 +40,16 @@ await Promise.all([
   }),
   esbuild({
     ...shared,
+    // The worker thread a model run starts (src/host/inference/runJob.ts).
+    entryPoints: ['src/host/inference/runWorker.ts'],
+    outfile: 'dist/host/runWorker.mjs',
+    format: 'esm',
+    banner: {
+      js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+    },
+  }),
+  esbuild({
+    ...shared,
     entryPoints: ['src/host/cli/labelloop.ts'],
     outfile: 'dist/cli/labelloop.mjs',
     format: 'esm',

@@ -22,3 +22,9 @@ export function maxInputPixels(env: NodeJS.ProcessEnv = process.env): number {
   const value = Number(env.LABELLOOP_MAX_PIXELS);
   return Number.isFinite(value) && value > 0 ? value : DEFAULT_MAX_INPUT_PIXELS;
 }
+
+/**
+ * Whether the UI creates the sample project on first run (LABELLOOP_SAMPLE=0 turns it off, for managed
+ * installs and for tests that start from an empty app).
+ */
+export const firstRunSample = (env: NodeJS.ProcessEnv = process.env): boolean => env.LABELLOOP_SAMPLE !== '0';

@@ -10,7 +10,7 @@ import type { ContentHash } from '../core/ids';
 import { HostError } from '../core/api/errors';
 import { parseMediaPath } from '../core/api/media';
 import { extensionOf, IMAGE_EXTENSIONS } from '../core/images/types';
-import { maxInputPixels as envMaxInputPixels } from './config';
+import { firstRunSample, maxInputPixels as envMaxInputPixels } from './config';
 import type { Handlers } from './dispatch';
 import { runImport } from './images/importJob';
 import { perceptualHashes } from './images/perceptualHashes';
@@ -22,6 +22,13 @@ import { openRootRegistry, type RootRegistry } from './roots';
 import type { DatasetImportJobEvent } from '../core/api/contract';
 import type { DatasetImportOutput, DatasetImportSummary } from '../core/api/datasets';
 import { createDatasetInspections, runDatasetImport } from './datasets/importJob';
+// Local models and runs.
+import type { RunJobEvent } from '../core/api/contract';
+import type { RunOutput, RunSummary } from '../core/api/models';
+import { availableProviders, chooseProvider } from './inference/providers';
+import { runModel } from './inference/runJob';
+import { createModelRegistry } from './models/registry';
+import { createSample } from './samples/sample';
 
 /** Native file pickers, which only Electron has. */
 export interface Pickers {
@@ -36,6 +43,10 @@ export interface HostOptions {
   readonly pickers?: Pickers;
   readonly maxInputPixels?: number;
   readonly importConcurrency?: number;
+  /** The built model-run worker (`dist/host/runWorker.mjs`); runs are refused without it. */
+  readonly runWorkerPath?: string;
+  /** Overrides LABELLOOP_SAMPLE (tests). */
+  readonly firstRunSample?: boolean;
 }
 
 export interface Host {
@@ -56,6 +67,9 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const jobs = createJobRunner();
   const exportSessions = createExportSessions(roots);
   const datasetInspections = createDatasetInspections({ dataDir });
+  const models = createModelRegistry(dataDir);
+  /** The job running each renderer run id: starting a run again (resume) stops the old job first. */
+  const runJobs = new Map<string, string>();
   const unsupported = (what: string) =>
     new HostError(
       'unsupported',
@@ -69,6 +83,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
       dataDir,
       maxInputPixels,
       homeDir: homedir(),
+      firstRunSample: options.firstRunSample ?? firstRunSample(),
     }),
     'roots.register': ({ projectId, path }) => roots.register(projectId, path),
     'roots.forgetProject': async ({ projectId }) => ({ removed: await roots.forgetProject(projectId) }),
@@ -135,6 +150,66 @@ export async function createHost(options: HostOptions): Promise<Host> {
       return { jobId };
     },
     // --- end of labeled-dataset import ---------------------------------------------------------------
+    // --- Local models and runs -----------------------------------------------------------------------
+    'models.list': async () => ({ models: await models.list(), providers: availableProviders() }),
+    'models.add': async ({ path }) => {
+      if (!isAbsolute(path)) throw new HostError('invalid-argument', `"${path}" is not an absolute path`);
+      return models.add(path);
+    },
+    'models.saveCard': ({ sha256, card }) => models.saveCard(sha256, card),
+    'models.remove': async ({ sha256 }) => ({ removed: await models.remove(sha256) }),
+    'runs.start': async ({ runId, sha256, images, threads, provider, scoreThreshold }) => {
+      const workerPath = options.runWorkerPath;
+      if (!workerPath) throw new HostError('unsupported', 'this build of LabelLoop cannot run models');
+      const model = await models.get(sha256);
+      if (!model.card)
+        throw new HostError(
+          'invalid-argument',
+          `review and save the card of ${model.fileName} before running it`,
+        );
+      if (model.cardProblems.length > 0)
+        throw new HostError(
+          'invalid-argument',
+          `the card of ${model.fileName} does not fit the model: ${model.cardProblems[0]!.message}`,
+        );
+      const relative = images.find((image) => !isAbsolute(image.path));
+      if (relative) throw new HostError('invalid-argument', `"${relative.path}" is not an absolute path`);
+      const previous = runJobs.get(runId);
+      if (previous) jobs.cancel(previous);
+      const chosen = chooseProvider(provider, availableProviders());
+      const card = model.card;
+      const jobId = jobs.start<RunOutput, RunSummary>(
+        async (job) => {
+          try {
+            const summary = await runModel(
+              {
+                modelPath: model.path,
+                card,
+                images,
+                threads,
+                provider: chosen.provider,
+                ...(scoreThreshold !== undefined && { scoreThreshold }),
+              },
+              job,
+              { workerPath },
+            );
+            const note = [chosen.note, summary.providerNote].filter(Boolean).join(' ');
+            return note ? { ...summary, providerNote: note } : summary;
+          } finally {
+            if (runJobs.get(runId) === job.jobId) runJobs.delete(runId);
+          }
+        },
+        (event): RunJobEvent => event,
+      );
+      runJobs.set(runId, jobId);
+      return {
+        jobId,
+        provider: chosen.provider,
+        ...(chosen.note !== undefined && { providerNote: chosen.note }),
+      };
+    },
+    'samples.create': () => createSample(dataDir),
+    // --- end of local models and runs ----------------------------------------------------------------
     'dialog.pickFolder': async () => {
       if (!options.pickers) throw unsupported('The system folder picker');
       return { path: await options.pickers.pickFolder() };

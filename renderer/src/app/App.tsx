@@ -6,6 +6,7 @@ import { ProjectsPage } from '../pages/ProjectsPage';
 import { EditorPage } from '../editor/EditorPage';
 import { SchemaPage } from '../schema/SchemaPage';
 import { VersionsPage } from '../versions/VersionsPage';
+import { ModelsPage } from '../models/ModelsPage';
 import { hashToRoute, routeToHash, useUi } from '../state/ui';
 import { useServices } from './services';
 
@@ -36,6 +37,7 @@ export function App() {
       {route.page === 'project' && <ProjectPage key={route.projectId} projectId={route.projectId} />}
       {route.page === 'schema' && <SchemaPage key={route.projectId} projectId={route.projectId} />}
       {route.page === 'versions' && <VersionsPage key={route.projectId} projectId={route.projectId} />}
+      {route.page === 'models' && <ModelsPage key={route.projectId} projectId={route.projectId} />}
       {route.page === 'image' && <EditorPage projectId={route.projectId} imageId={route.imageId} />}
     </div>
   );

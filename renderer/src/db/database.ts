@@ -7,6 +7,7 @@ import type {
   ImagePredictions,
   PredictionDecision,
   PredictionRun,
+  RunImageRecord,
   RunId,
 } from '../../../src/core/predictions/types';
 import type { SchemaChange } from '../../../src/core/schema/changes';
@@ -216,6 +217,14 @@ export const MIGRATIONS: readonly {
       }
     },
   },
+  {
+    // Model runs: which images a run has done (or failed), so a run resumes after a restart, and each
+    // image's embedding from embedding models.
+    version: 6,
+    stores: {
+      runImages: '[runId+imageId], runId, projectId',
+    },
+  },
 ];
 
 export type LabelLoopDatabase = Dexie & {
@@ -229,6 +238,7 @@ export type LabelLoopDatabase = Dexie & {
   predictionRuns: EntityTable<PredictionRun, 'id'>;
   predictions: Dexie.Table<ImagePredictions, [RunId, ImageId]>;
   decisions: EntityTable<DecisionsRecord, 'imageId'>;
+  runImages: Dexie.Table<RunImageRecord, [RunId, ImageId]>;
   versions: EntityTable<StoredVersion, 'id'>;
   versionImages: Dexie.Table<VersionImagesChunk, [VersionId, number]>;
   versionLabels: Dexie.Table<VersionLabelsRecord, [ProjectId, string]>;

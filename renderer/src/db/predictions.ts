@@ -65,9 +65,10 @@ export async function saveDecisions(
  * from it stay: they are ground truth now.
  */
 export async function deleteRun(db: LabelLoopDatabase, runId: RunId): Promise<void> {
-  await db.transaction('rw', db.predictionRuns, db.predictions, db.decisions, async () => {
+  await db.transaction('rw', [db.predictionRuns, db.predictions, db.decisions, db.runImages], async () => {
     const run = await db.predictionRuns.get(runId);
     await db.predictions.where('runId').equals(runId).delete();
+    await db.runImages.where('runId').equals(runId).delete();
     await db.predictionRuns.delete(runId);
     if (run === undefined) return;
     const prefix = `${runId}/`;
@@ -89,4 +90,5 @@ export async function deleteProjectPredictions(db: LabelLoopDatabase, projectId:
   await db.predictions.where('projectId').equals(projectId).delete();
   await db.predictionRuns.where('projectId').equals(projectId).delete();
   await db.decisions.where('projectId').equals(projectId).delete();
+  await db.runImages.where('projectId').equals(projectId).delete();
 }

@@ -94,6 +94,7 @@ export async function deleteProject(db: LabelLoopDatabase, id: ProjectId): Promi
     db.predictionRuns,
     db.predictions,
     db.decisions,
+    db.runImages,
     db.versions,
     db.versionImages,
     db.versionLabels,

@@ -15,6 +15,7 @@ import {
 } from '../db/projects';
 import { formatCount, formatWhen } from '../format';
 import { useUi } from '../state/ui';
+import { createSampleProject, SAMPLE_SETTING } from '../models/sampleProject';
 
 const plural = (n: number, one: string, many = `${one}s`) => `${formatCount(n)} ${n === 1 ? one : many}`;
 
@@ -29,10 +30,31 @@ export function ProjectsPage() {
     ({ project: ProjectSummary } & Awaited<ReturnType<typeof deletionImpact>>) | null
   >(null);
 
+  const [sample, setSample] = useState<'idle' | 'creating'>('idle');
   const reload = useCallback(() => listProjects(db).then(setProjects), [db]);
+
+  const makeSample = useCallback(async () => {
+    setSample('creating');
+    try {
+      await createSampleProject(api, db);
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setSample('idle');
+      await reload();
+    }
+  }, [api, db, reload]);
+
   useEffect(() => {
-    void reload();
-  }, [reload]);
+    void (async () => {
+      const list = await listProjects(db);
+      setProjects(list);
+      // First run: an empty app makes the sample project once (deleting it never brings it back).
+      if (list.length > 0 || (await db.settings.get(SAMPLE_SETTING))) return;
+      const info = await api.call('app.info', {});
+      if (info.ok && info.value.firstRunSample) await makeSample();
+    })();
+  }, [api, db, makeSample]);
 
   const create = async (event: FormEvent) => {
     event.preventDefault();
@@ -92,10 +114,17 @@ export function ProjectsPage() {
         <p className="muted">Loading…</p>
       ) : projects.length === 0 ? (
         <div className="empty">
-          <h2>No projects yet</h2>
+          <h2>{sample === 'creating' ? 'Preparing the sample project…' : 'No projects yet'}</h2>
           <p>
             Create a project, then import a folder of images into it. Your image files stay where they are.
           </p>
+          <p>
+            Or start from the sample: a dozen images of rendered text and shapes with their labels, and the
+            bundled PP-OCRv4 text detector to pre-label them.
+          </p>
+          <button type="button" disabled={sample === 'creating'} onClick={() => void makeSample()}>
+            {sample === 'creating' ? 'Creating…' : 'Create the sample project'}
+          </button>
         </div>
       ) : (
         <table className="project-table" aria-label="Projects">

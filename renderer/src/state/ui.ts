@@ -10,6 +10,7 @@ export type Route =
   | { page: 'project'; projectId: ProjectId }
   | { page: 'schema'; projectId: ProjectId }
   | { page: 'versions'; projectId: ProjectId }
+  | { page: 'models'; projectId: ProjectId }
   | { page: 'image'; projectId: ProjectId; imageId: ImageId };
 
 export interface ImportProgress {
@@ -49,7 +50,9 @@ export const routeToHash = (route: Route): string =>
         ? `#/projects/${route.projectId}/schema`
         : route.page === 'versions'
           ? `#/projects/${route.projectId}/versions`
-          : `#/projects/${route.projectId}/images/${route.imageId}`;
+          : route.page === 'models'
+            ? `#/projects/${route.projectId}/models`
+            : `#/projects/${route.projectId}/images/${route.imageId}`;
 
 export const hashToRoute = (hash: string): Route => {
   const image = /^#\/projects\/([^/]+)\/images\/([^/]+)$/.exec(hash);
@@ -58,6 +61,8 @@ export const hashToRoute = (hash: string): Route => {
   if (schema) return { page: 'schema', projectId: schema[1] as ProjectId };
   const versions = /^#\/projects\/([^/]+)\/versions$/.exec(hash);
   if (versions) return { page: 'versions', projectId: versions[1] as ProjectId };
+  const models = /^#\/projects\/([^/]+)\/models$/.exec(hash);
+  if (models) return { page: 'models', projectId: models[1] as ProjectId };
   const project = /^#\/projects\/([^/]+)$/.exec(hash);
   if (project) return { page: 'project', projectId: project[1] as ProjectId };
   return { page: 'projects' };

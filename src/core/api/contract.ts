@@ -13,6 +13,19 @@ import {
   type DatasetImportSummary,
   type DatasetInspection,
 } from './datasets';
+// Local models and runs.
+import {
+  addModelArgs,
+  removeModelArgs,
+  saveCardArgs,
+  startRunArgs,
+  type ExecutionProvider,
+  type ModelRecord,
+  type ProviderInfo,
+  type RunOutput,
+  type RunSummary,
+} from './models';
+import type { CardProblem } from '../inference/card';
 
 const id = z.string().min(1).max(200);
 /** Also what keeps a hash safe to join into a cache path. */
@@ -35,6 +48,8 @@ export interface AppInfo {
   readonly dataDir: string;
   readonly maxInputPixels: number;
   readonly homeDir: string;
+  /** Whether the UI creates the sample project when it starts with no projects. */
+  readonly firstRunSample: boolean;
 }
 
 export interface DirectoryListing {
@@ -96,6 +111,31 @@ export const contract = {
   /** Imports an inspected dataset into a project as a job (DatasetImportJobEvent). */
   'datasets.startImport': { args: startDatasetImportArgs, result: returns<{ jobId: JobId }>() },
   // --- end of labeled-dataset import ---------------------------------------------------------------------
+  // --- Local models and runs: src/core/api/models.ts -----------------------------------------------------
+  /** The models in app data (bundled ones first) and the execution providers this onnxruntime has. */
+  'models.list': {
+    args: z.object({}).strict(),
+    result: returns<{ models: ModelRecord[]; providers: ProviderInfo[] }>(),
+  },
+  /** Copies an .onnx file into app data by content hash and infers a card for review. */
+  'models.add': { args: addModelArgs, result: returns<ModelRecord>() },
+  /** Validates a reviewed card and saves it when valid; otherwise answers its problems by JSON pointer. */
+  'models.saveCard': {
+    args: saveCardArgs,
+    result: returns<{ model: ModelRecord | null; problems: CardProblem[] }>(),
+  },
+  'models.remove': { args: removeModelArgs, result: returns<{ removed: boolean }>() },
+  /** Runs a model with a saved card on images as a job (RunJobEvent); says which provider it got. */
+  'runs.start': {
+    args: startRunArgs,
+    result: returns<{ jobId: JobId; provider: ExecutionProvider; providerNote?: string }>(),
+  },
+  /** Writes the first-run sample (rendered text and shapes with ground truth) and says where it is. */
+  'samples.create': {
+    args: z.object({}).strict(),
+    result: returns<{ annotations: string; images: string }>(),
+  },
+  // --- end of local models and runs ----------------------------------------------------------------------
 } as const;
 
 export type Contract = typeof contract;
@@ -132,8 +172,10 @@ export type ImportJobEvent = JobEvent<ImportOutput, ImportSummary>;
 export type DatasetImportJobEvent = JobEvent<DatasetImportOutput, DatasetImportSummary>;
 /** An export writes files and reports only progress and its ending. */
 export type ExportJobEvent = JobEvent<never, ExportSummary>;
+/** A model run streams each image's results. */
+export type RunJobEvent = JobEvent<RunOutput, RunSummary>;
 /** Every job event the host can push; a listener knows which kind by the job id it started. */
-export type AnyJobEvent = ImportJobEvent | ExportJobEvent | DatasetImportJobEvent;
+export type AnyJobEvent = ImportJobEvent | ExportJobEvent | DatasetImportJobEvent | RunJobEvent;
 
 /** What the UI holds: the same shape over Electron IPC and over loopback HTTP. */
 export interface ApiClient {

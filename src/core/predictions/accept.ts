@@ -54,7 +54,7 @@ export function predictionsAbove(
 }
 
 /** Constraints of the annotation's own shape that drawing also enforces; attribute prompts come after. */
-const SHAPE_CODES: ReadonlySet<ViolationCode> = new Set<ViolationCode>([
+export const SHAPE_CODES: ReadonlySet<ViolationCode> = new Set<ViolationCode>([
   'invalid-geometry',
   'geometry-not-allowed',
   'box-too-small',

@@ -253,7 +253,8 @@ describe('datasets.startImport', () => {
     const host = await newHost();
     const { inspectId } = await host.handlers['datasets.inspect']({ path: manyDir });
     const run = await importThroughHost(host, inspectId, (event) => {
-      if (event.type === 'output' && event.output.images.length > 0) host.jobs.cancel(event.jobId);
+      if (event.type === 'output' && 'images' in event.output && event.output.images.length > 0)
+        host.jobs.cancel(event.jobId);
     });
     expect(run.ending?.type).toBe('cancelled');
     const images = run.outputs.flatMap((o) => o.images);

@@ -48,7 +48,12 @@ async function main() {
   const rendererDir = process.env.LABELLOOP_RENDERER_DIR ?? join(here, '..', 'renderer');
   await assertRendererBuilt(rendererDir);
   const dataDir = defaultDataDir();
-  const host = await createHost({ dataDir, transport: 'browser', version: __LABELLOOP_VERSION__ });
+  const host = await createHost({
+    dataDir,
+    transport: 'browser',
+    version: __LABELLOOP_VERSION__,
+    runWorkerPath: join(here, 'runWorker.mjs'),
+  });
   const token = randomBytes(24).toString('hex');
   const server = await listen((port) => startBrowserServer({ host, token, port, rendererDir }), dataDir);
   console.log(`LabelLoop: ${server.url}`);

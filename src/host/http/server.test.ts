@@ -523,7 +523,9 @@ describe('job events over SSE', () => {
       const firstOutput = types.indexOf('output');
       expect(firstOutput).toBeGreaterThan(0);
       expect(firstOutput).toBeLessThan(types.length - 1);
-      const images = own().flatMap((e) => (e.type === 'output' ? e.output.images : []));
+      const images = own().flatMap((e) =>
+        e.type === 'output' && 'images' in e.output ? e.output.images : [],
+      );
       expect(images.map((i) => [i.relPath, i.width, i.height])).toEqual([['dog.png', 40, 30]]);
       expect(own().at(-1)).toMatchObject({ type: 'done', summary: { candidates: 1, readable: 1 } });
     } finally {

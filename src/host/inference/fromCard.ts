@@ -26,11 +26,11 @@ export interface CardOverrides {
   readonly scoreThreshold?: number;
 }
 
-function detectResize(card: ModelCard): ResizeMode {
+export function detectResize(card: ModelCard): ResizeMode {
   const { size, resize } = card.input;
   if (isDynamicSize(size))
     throw new UnsupportedCardError(
-      `/input/size: detectors with a dynamic input size are not supported by predict yet; give the card a fixed width and height.`,
+      `/input/size: detectors with a dynamic input size are not supported yet; give the card a fixed width and height.`,
     );
   if (resize.mode === 'letterbox')
     return {
@@ -48,8 +48,8 @@ function detectResize(card: ModelCard): ResizeMode {
 
 const same = (a: readonly number[], b: readonly number[]) => a.every((v, i) => Math.abs(v - b[i]!) < 1e-6);
 
-/** textDetect.ts feeds PP-OCR's preprocessing only; a card asking for another is refused, not silently changed. */
-function textDetectOptions(card: ModelCard, overrides: CardOverrides): TextDetectorOptions {
+/** textDetect.ts and cardRunner.ts feed PP-OCR's preprocessing only; a card asking for another is refused, not silently changed. */
+export function textDetectOptions(card: ModelCard, overrides: CardOverrides): TextDetectorOptions {
   const { input } = card;
   const size = input.size;
   const ppOcr =

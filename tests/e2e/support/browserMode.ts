@@ -11,10 +11,16 @@ export interface RunningApp {
   stop(): Promise<void>;
 }
 
-export async function startBrowserMode(): Promise<RunningApp> {
+/** `sample`: create the first-run sample project (off by default, so screens start empty). */
+export async function startBrowserMode(options: { sample?: boolean } = {}): Promise<RunningApp> {
   const dataDir = await mkdtemp(join(tmpdir(), 'labelloop-e2e-data-'));
   const child: ChildProcess = spawn(process.execPath, ['dist/host/server.mjs'], {
-    env: { ...process.env, LABELLOOP_DATA_DIR: dataDir, LABELLOOP_PORT: '0' },
+    env: {
+      ...process.env,
+      LABELLOOP_DATA_DIR: dataDir,
+      LABELLOOP_PORT: '0',
+      LABELLOOP_SAMPLE: options.sample ? '1' : '0',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -36,9 +42,12 @@ export async function startBrowserMode(): Promise<RunningApp> {
     url,
     dataDir,
     async stop() {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
+      // A server that already died (its stderr is in the failing test's output) has nothing to wait for.
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await exited;
+      }
       await rm(dataDir, { recursive: true, force: true });
     },
   };

@@ -47,6 +47,9 @@ export interface PredictionsPanelProps {
   /** Two runs side by side; `b` null ends the comparison. */
   onCompare(a: RunId, b: RunId | null): void;
   onImport(file: File): void;
+  /** The image's tags now, and adding one a classifier run proposes (one undoable edit, schema-checked). */
+  readonly imageTags?: readonly string[];
+  onAddTag?(classId: string): void;
 }
 
 export function PredictionsPanel(props: PredictionsPanelProps) {
@@ -132,6 +135,7 @@ function RunList({
   onAccept,
   onReject,
   onAcceptAllAbove,
+  ...rest
 }: { section: RunSection } & PredictionsPanelProps) {
   const { run, rows } = section;
   return (
@@ -161,6 +165,16 @@ function RunList({
                 <span className="prediction-name">
                   {row.name}
                   {!row.mapped && <span className="muted"> (unmapped)</span>}
+                  {row.flags.length > 0 && (
+                    <span
+                      className="prediction-flag warn"
+                      title={row.flags.join('\n')}
+                      data-testid="prediction-flag"
+                    >
+                      {' '}
+                      ⚠ {row.flags[0]}
+                    </span>
+                  )}
                 </span>
                 <span className="prediction-score">{row.score}</span>
                 <button
@@ -191,6 +205,7 @@ function RunList({
               </li>
             ))}
           </ul>
+          <TagSuggestions section={section} {...rest} threshold={threshold} />
           <button
             type="button"
             className="primary"
@@ -202,6 +217,49 @@ function RunList({
         </>
       )}
     </section>
+  );
+}
+
+/** A classifier run's proposed image tags at or above the threshold, each added with one click. */
+function TagSuggestions({
+  section,
+  predictions,
+  schema,
+  threshold,
+  imageTags = [],
+  onAddTag,
+}: { section: RunSection } & Pick<
+  PredictionsPanelProps,
+  'predictions' | 'schema' | 'threshold' | 'imageTags' | 'onAddTag'
+>) {
+  const tags = (predictions.find((p) => p.runId === section.run.id)?.tags ?? []).filter(
+    (t) => t.score >= threshold,
+  );
+  if (tags.length === 0) return null;
+  return (
+    <ul className="prediction-list prediction-tags" aria-label="Proposed tags">
+      {tags.map((tag) => {
+        const cls = schema.classes.find((c) => c.id === tag.classId);
+        const present = imageTags.includes(tag.classId);
+        return (
+          <li key={tag.classId} data-testid="tag-prediction">
+            <span className="swatch" style={{ background: cls?.color ?? 'transparent' }} />
+            <span className="prediction-name">tag: {cls?.name ?? tag.label}</span>
+            <span className="prediction-score">{tag.score.toFixed(2)}</span>
+            <button
+              type="button"
+              className="icon"
+              aria-label={`Add tag ${cls?.name ?? tag.label}`}
+              title={present ? 'The image has this tag' : 'Add this tag to the image'}
+              disabled={present || !onAddTag}
+              onClick={() => onAddTag?.(tag.classId)}
+            >
+              {present ? '✓' : '+'}
+            </button>
+          </li>
+        );
+      })}
+    </ul>
   );
 }
 

@@ -25,6 +25,8 @@ export interface PredictionRow {
   readonly color: string | undefined;
   /** False when the label maps to no schema class: shown, never accepted. */
   readonly mapped: boolean;
+  /** Schema rules the prediction breaks (accepting it is refused the same way drawing it would be). */
+  readonly flags: readonly string[];
   /** Two decimals, as the list shows it. */
   readonly score: string;
   readonly selected: boolean;
@@ -107,6 +109,7 @@ export function panelSections(input: PanelInput): RunSection[] {
         name: look.name,
         color: look.color,
         mapped: p.classId !== null,
+        flags: p.flags ?? [],
         score: formatScore(p.score),
         selected: isSelected(input.selectedPredictionId, run.id, p.id),
       };

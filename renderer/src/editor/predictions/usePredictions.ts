@@ -241,6 +241,11 @@ export function usePredictions(
       onCompare: (a, b) =>
         setComparison(b === null && a === comparison?.a && !comparison.b ? null : { a, b }),
       onImport: (file) => void importFile(store, file),
+      imageTags: store.getState().history?.present.record.tags ?? [],
+      onAddTag: (classId) => {
+        if (!store.getState().history?.present.record.tags.includes(classId))
+          store.actions.toggleTag(classId);
+      },
     };
   };
 
