@@ -29,6 +29,7 @@ describe('MIGRATIONS', () => {
       'predictionRuns',
       'predictions',
       'projects',
+      'runImages',
       'schemaChanges',
       'schemaVersions',
       'settings',
