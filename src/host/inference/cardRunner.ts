@@ -285,8 +285,9 @@ async function prepareImage(path: string, card: ModelCard, resize: InputResize):
       pipeline = pipeline.resize(resize.width, resize.height, { fit: 'cover', position: 'centre' });
     } else {
       plan = planResize(source, resize.mode);
-      // Same resampling as detect.ts (sharp's lanczos3), so a card gives the boxes detect() gives.
-      pipeline = pipeline.resize(plan.resized.width, plan.resized.height, { fit: 'fill' });
+      // Same resampling as detect.ts (bilinear, as Ultralytics' cv2 INTER_LINEAR), so a card gives the boxes
+      // detect() gives.
+      pipeline = pipeline.resize(plan.resized.width, plan.resized.height, { fit: 'fill', kernel: 'linear' });
       if (plan.padLeft || plan.padTop || plan.padRight || plan.padBottom) {
         const pad = plan.padValue;
         pipeline = pipeline.extend({
