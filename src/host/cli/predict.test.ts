@@ -11,6 +11,9 @@ import { parseCocoResults } from '../../core/formats/cocoResults';
 import type { ImageId } from '../../core/ids';
 import type { LabelClass } from '../../core/schema/types';
 import { readDatasetFromDisk } from '../datasets/readDataset';
+import type { ModelCard } from '../../core/inference/card';
+import { yoloCard } from '../../core/inference/testCards';
+import { constantModel, yolov8Rows } from '../inference/testModels';
 import { runCapturing } from './testCli';
 
 /*
@@ -379,5 +382,148 @@ describe.skipIf(!existsSync(OCR_MODEL))('labelloop predict with the bundled PP-O
       expect(r.bbox[1] + r.bbox[3]).toBeGreaterThan(lines[i]!.y);
       expect(r.segmentation![0]).toHaveLength(8);
     });
+  });
+});
+
+describe('labelloop predict with segmentation, classification and embedding cards (hand-built graphs)', () => {
+  const square = async () => {
+    const images = join(dir, 'images');
+    await mkdir(images, { recursive: true });
+    await sharp({ create: { width: 64, height: 64, channels: 3, background: '#336699' } })
+      .png()
+      .toFile(join(images, 'square.png'));
+    return images;
+  };
+  const writeCard = async (card: ModelCard) => {
+    const path = join(dir, 'card.json');
+    await writeFile(path, JSON.stringify(card));
+    return path;
+  };
+
+  it('writes instance masks as COCO polygons and as YOLO-seg lines', async () => {
+    // One object whose mask (all-ones prototypes, coefficient 1) is its whole box: input 8..24 of 32, image 16..48.
+    const model = join(dir, 'seg.onnx');
+    await writeFile(
+      model,
+      constantModel({ name: 'images', dims: [1, 3, 32, 32] }, [
+        { name: 'output0', dims: [1, 6, 1], values: yolov8Rows([[16, 16, 16, 16, 0.9, 1]]) },
+        { name: 'output1', dims: [1, 1, 8, 8], values: new Array(64).fill(1) },
+      ]),
+    );
+    const card = await writeCard(
+      yoloCard({
+        task: 'instance-segment',
+        decoder: 'yolov8-seg',
+        input: { ...yoloCard().input, size: { width: 32, height: 32 } },
+        outputs: { predictions: 'output0', protos: 'output1' },
+        classes: ['blob'],
+      }),
+    );
+    const images = await square();
+    const out = join(dir, 'seg.json');
+    expect(
+      (await run('predict', '--model', model, '--card', card, '--images', images, '--out', out)).code,
+    ).toBe(0);
+    const [result] = await readResults(out);
+    expect(result).toMatchObject({
+      image_id: 'square.png',
+      category_id: 'blob',
+      bbox: [16, 16, 32, 32],
+      score: 0.9,
+    });
+    const polygon = result!.segmentation![0]!;
+    const xs = polygon.filter((_, i) => i % 2 === 0);
+    expect([Math.min(...xs), Math.max(...xs)]).toEqual([16, 48]);
+
+    const yolo = join(dir, 'labels');
+    expect(
+      (
+        await run(
+          'predict',
+          '--model',
+          model,
+          '--card',
+          card,
+          '--images',
+          images,
+          '--out',
+          yolo,
+          '--format',
+          'yolo',
+        )
+      ).code,
+    ).toBe(0);
+    const line = (await readFile(join(yolo, 'square.txt'), 'utf8')).trim().split(' ');
+    expect(line[0]).toBe('0');
+    expect(line.length).toBe(1 + polygon.length + 1);
+    expect(line.at(-1)).toBe('0.900000');
+  });
+
+  it('writes a classifier’s classes per image, and an embedder’s vector', async () => {
+    const images = await square();
+    const classifier = join(dir, 'cls.onnx');
+    await writeFile(
+      classifier,
+      constantModel({ name: 'images', dims: [1, 3, 8, 8] }, [
+        { name: 'output0', dims: [1, 3], values: [0.2, 0.7, 0.1] },
+      ]),
+    );
+    const clsCard = await writeCard(
+      yoloCard({
+        task: 'classify',
+        decoder: 'softmax',
+        input: { ...yoloCard().input, size: { width: 8, height: 8 }, resize: { mode: 'stretch' } },
+        classes: ['cat', 'dog', 'bird'],
+        thresholds: { score: 0.15 },
+      }),
+    );
+    const out = join(dir, 'cls.json');
+    expect(
+      (await run('predict', '--model', classifier, '--card', clsCard, '--images', images, '--out', out)).code,
+    ).toBe(0);
+    expect(await readResults(out)).toEqual([
+      { image_id: 'square.png', category_id: 'dog', score: 0.7 },
+      { image_id: 'square.png', category_id: 'cat', score: 0.2 },
+    ]);
+
+    const embedder = join(dir, 'emb.onnx');
+    await writeFile(
+      embedder,
+      constantModel({ name: 'images', dims: [1, 3, 8, 8] }, [
+        { name: 'output0', dims: [1, 4], values: [1, 2, 3, 4] },
+      ]),
+    );
+    const embCard = await writeCard(
+      yoloCard({
+        task: 'embed',
+        decoder: 'embedding',
+        input: { ...yoloCard().input, size: { width: 8, height: 8 }, resize: { mode: 'stretch' } },
+        classes: [],
+        thresholds: { score: 0 },
+      }),
+    );
+    const vectors = join(dir, 'emb.json');
+    expect(
+      (await run('predict', '--model', embedder, '--card', embCard, '--images', images, '--out', vectors))
+        .code,
+    ).toBe(0);
+    expect(JSON.parse(await readFile(vectors, 'utf8'))).toEqual([
+      { image_id: 'square.png', embedding: [1, 2, 3, 4] },
+    ]);
+    const refused = await run(
+      'predict',
+      '--model',
+      embedder,
+      '--card',
+      embCard,
+      '--images',
+      images,
+      '--out',
+      join(dir, 'x'),
+      '--format',
+      'yolo',
+    );
+    expect(refused.code).not.toBe(0);
+    expect(refused.err).toContain('YOLO text files cannot hold');
   });
 });

@@ -15,9 +15,10 @@ import {
 import { inferCard } from '../../core/inference/cardInference';
 import { extensionOf, IMAGE_EXTENSIONS } from '../../core/images/types';
 import { kindOf, walkFiles } from '../datasets/files';
-import { closeDetector, detect, openDetector } from '../inference/detect';
-import { runnerPlanFromCard, UnsupportedCardError, type RunnerPlan } from '../inference/fromCard';
-import { createTextDetector } from '../inference/textDetect';
+import type { Geometry } from '../../core/annotations/types';
+import { HostError } from '../../core/api/errors';
+import { openCardRunner } from '../inference/cardRunner';
+import { UnsupportedCardError } from '../inference/fromCard';
 import { NotOnnxError, readModelInfo } from '../models/modelInfo';
 import { InputError, readJson, UsageError } from './errors';
 import type { CliIo } from './main';
@@ -30,7 +31,10 @@ Runs the model on every image under <folder>, one at a time, and writes
         image's path under <folder> (a number when its name is all digits), category_id the class name
         (what the app's "Import predictions" maps to schema classes by name), or with --category-ids index
         the class index, the names then in <out>.categories.json ({"categories": [{"id", "name"}]});
-  yolo: one <stem>.txt per image under the --out folder, lines "class cx cy w h score", normalized.
+  yolo: one <stem>.txt per image under the --out folder, lines "class cx cy w h score", normalized
+        (segmentation: "class x1 y1 x2 y2 ... score"; classification: "score name").
+Instance masks are written as polygons (COCO "segmentation"), classifiers as {image_id, category_id, score}
+per class above the threshold, embedders as {image_id, embedding} (COCO format only).
 Without --card the card is inferred from the model; when that leaves fields to fill in, write one with
 \`labelloop card\`. --score replaces the card's score threshold; --threads sets onnxruntime's threads.
 An image that cannot be read is listed at the end and the others are still written (exit 1).
@@ -92,7 +96,8 @@ interface ImagePrediction {
   readonly classIndex: number;
   readonly label: string;
   readonly score: number;
-  readonly box: { readonly x: number; readonly y: number; readonly width: number; readonly height: number };
+  /** Absent for image-level results (classifier tags). */
+  readonly box?: { readonly x: number; readonly y: number; readonly width: number; readonly height: number };
   readonly polygon?: readonly { readonly x: number; readonly y: number }[];
 }
 
@@ -101,6 +106,7 @@ interface PredictedImage {
   readonly width: number;
   readonly height: number;
   readonly predictions: readonly ImagePrediction[];
+  readonly embedding?: readonly number[];
   readonly ms: number;
 }
 
@@ -109,50 +115,55 @@ interface Runner {
   close(): Promise<void>;
 }
 
-async function openRunner(model: string, plan: RunnerPlan, threads: number | undefined): Promise<Runner> {
-  if (plan.kind === 'text-detect') {
-    const detector = await createTextDetector(model, {
-      ...plan.options,
-      ...(threads !== undefined && { intraOpThreads: threads }),
-    });
-    return {
-      async run(file) {
-        const result = await detector.detect(file);
-        const predictions = result.regions.map((region) => {
-          const xs = region.corners.map((p) => p.x);
-          const ys = region.corners.map((p) => p.y);
-          const [x, y] = [Math.min(...xs), Math.min(...ys)];
-          return {
-            classIndex: 0,
-            label: 'text',
-            score: region.score,
-            box: { x, y, width: Math.max(...xs) - x, height: Math.max(...ys) - y },
-            polygon: region.corners,
-          };
-        });
-        const ms = result.ms.preprocess + result.ms.inference + result.ms.postprocess;
-        return { path: file, width: result.imageWidth, height: result.imageHeight, predictions, ms };
-      },
-      close: () => detector.close(),
-    };
+/** The geometry of a model object as a box (its bounds) and, for shapes, a polygon. */
+function placed(geometry: Geometry): Pick<ImagePrediction, 'box' | 'polygon'> {
+  if (geometry.kind === 'box') {
+    const { x, y, width, height } = geometry;
+    return { box: { x, y, width, height } };
   }
-  const detector = await openDetector(
-    model,
-    plan.config,
-    threads !== undefined ? { intraOpNumThreads: threads } : {},
-  );
+  const points = geometry.kind === 'polygon' ? geometry.points : [];
+  const xs = points.map((p) => p.x);
+  const ys = points.map((p) => p.y);
+  const [x, y] = [Math.min(...xs), Math.min(...ys)];
+  return { box: { x, y, width: Math.max(...xs) - x, height: Math.max(...ys) - y }, polygon: points };
+}
+
+/** The same runner the app's model runs use (cardRunner.ts), one image at a time on this thread. */
+async function openRunner(
+  model: string,
+  card: ModelCard,
+  threads: number | undefined,
+  scoreThreshold: number | undefined,
+): Promise<Runner> {
+  const runner = await openCardRunner(model, card, {
+    threads: threads ?? 2,
+    provider: 'cpu',
+    ...(scoreThreshold !== undefined && { scoreThreshold }),
+  });
+  const indexOf = (label: string) => Math.max(0, card.classes.indexOf(label));
   return {
     async run(file) {
-      const result = await detect(detector, file);
-      const { preprocess, inference, postprocess } = result.timings;
+      const started = performance.now();
+      const prepared = await runner.prepare(file);
+      const result = await runner.infer(prepared);
+      const predictions: ImagePrediction[] = [
+        ...result.objects.map((o) => ({
+          classIndex: indexOf(o.label),
+          label: o.label,
+          score: o.score,
+          ...placed(o.geometry),
+        })),
+        ...(result.tags ?? []).map((t) => ({ classIndex: indexOf(t.label), label: t.label, score: t.score })),
+      ];
       return {
         path: file,
-        ...result.imageSize,
-        predictions: result.detections,
-        ms: preprocess + inference + postprocess,
+        ...prepared.source,
+        predictions,
+        ...(result.embedding && { embedding: result.embedding }),
+        ms: performance.now() - started,
       };
     },
-    close: () => closeDetector(detector),
+    close: () => runner.close(),
   };
 }
 
@@ -179,33 +190,47 @@ function cocoResults(
   images: readonly (PredictedImage & { relPath: string })[],
   ids: Map<string, number | string>,
   categoryIds: 'name' | 'index',
-) {
-  return images.flatMap((image) =>
-    image.predictions.map((p) => ({
-      image_id: ids.get(image.relPath)!,
+): Record<string, unknown>[] {
+  return images.flatMap((image): Record<string, unknown>[] => {
+    const image_id = ids.get(image.relPath)!;
+    // Embedders: one entry per image with its vector.
+    if (image.embedding) return [{ image_id, embedding: image.embedding.map((v) => round(v, 6)) }];
+    return image.predictions.map((p) => ({
+      image_id,
       category_id: categoryIds === 'name' ? p.label : p.classIndex,
-      bbox: [p.box.x, p.box.y, p.box.width, p.box.height].map((v) => round(v, 2)),
+      ...(p.box && { bbox: [p.box.x, p.box.y, p.box.width, p.box.height].map((v) => round(v, 2)) }),
       score: round(p.score, 5),
       ...(p.polygon && { segmentation: [p.polygon.flatMap((q) => [round(q.x, 2), round(q.y, 2)])] }),
-    })),
-  );
+    }));
+  });
 }
 
-/** Ultralytics' save_txt with save_conf: "class cx cy w h score", normalized to the upright image. */
+/**
+ * Ultralytics' save_txt with save_conf, normalized to the upright image: detect "class cx cy w h score",
+ * segment "class x1 y1 x2 y2 … score" (the polygon), classify "score name" (top classes).
+ */
 const yoloLines = (image: PredictedImage): string =>
   image.predictions
-    .map((p) =>
-      [
-        p.classIndex,
-        (p.box.x + p.box.width / 2) / image.width,
-        (p.box.y + p.box.height / 2) / image.height,
-        p.box.width / image.width,
-        p.box.height / image.height,
-        p.score,
-      ]
-        .map((v, i) => (i === 0 ? String(v) : v.toFixed(6)))
-        .join(' '),
-    )
+    .map((p) => {
+      const nx = (x: number) => (x / image.width).toFixed(6);
+      const ny = (y: number) => (y / image.height).toFixed(6);
+      if (!p.box) return `${p.score.toFixed(2)} ${p.label}`;
+      if (p.polygon)
+        return [
+          String(p.classIndex),
+          ...p.polygon.flatMap((q) => [nx(q.x), ny(q.y)]),
+          p.score.toFixed(6),
+        ].join(' ');
+      const { x, y, width, height } = p.box;
+      return [
+        String(p.classIndex),
+        nx(x + width / 2),
+        ny(y + height / 2),
+        nx(width),
+        ny(height),
+        p.score.toFixed(6),
+      ].join(' ');
+    })
     .map((line) => `${line}\n`)
     .join('');
 
@@ -260,13 +285,10 @@ export async function predictCommand(args: string[], io: CliIo): Promise<number>
     throw new InputError(
       `the card does not fit ${model}:${list(mismatches.map((p) => `${p.path}: ${p.message}`))}`,
     );
-  let plan: RunnerPlan;
-  try {
-    plan = runnerPlanFromCard(card, score !== undefined ? { scoreThreshold: score } : {});
-  } catch (error) {
-    if (error instanceof UnsupportedCardError) throw new InputError(error.message);
-    throw error;
-  }
+  if (format === 'yolo' && card.task === 'embed')
+    throw new InputError(
+      'an embedding model gives vectors, which YOLO text files cannot hold; use --format coco',
+    );
   if ((await kindOf(folder)) !== 'folder') throw new InputError(`${folder} is not a folder`);
   const relPaths = await walkFiles(folder, (name) => IMAGE_EXTENSIONS[extensionOf(name)] !== undefined);
   if (relPaths.length === 0) throw new InputError(`${folder} holds no images`);
@@ -275,14 +297,16 @@ export async function predictCommand(args: string[], io: CliIo): Promise<number>
 
   let runner: Runner;
   try {
-    runner = await openRunner(model, plan, threads);
+    runner = await openRunner(model, card, threads, score);
   } catch (error) {
+    if (error instanceof HostError || error instanceof UnsupportedCardError)
+      throw new InputError(error.message);
     throw new InputError(`onnxruntime cannot load ${model}: ${(error as Error).message}`);
   }
   const done: (PredictedImage & { relPath: string })[] = [];
   const failures: { path: string; reason: string }[] = [];
   const ids = imageIds(relPaths);
-  const classNames = plan.kind === 'detect' ? plan.config.classNames : ['text'];
+  const classNames = card.task === 'text-detect' ? ['text'] : card.classes;
   const writeCoco = () => writeAtomically(out, `${JSON.stringify(cocoResults(done, ids, categoryIds))}\n`);
   // The names of index ids, as a COCO ground-truth file lists them (what cocoReferences reads).
   if (format === 'coco' && categoryIds === 'index')
