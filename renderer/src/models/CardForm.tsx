@@ -348,6 +348,16 @@ export function CardForm({
               />
             </>
           )}
+          {draft.task === 'embed' && (
+            <label className="checkbox">
+              <input
+                type="checkbox"
+                checked={draft.embedding?.normalize ?? false}
+                onChange={(e) => edit((d) => void (d.embedding = { normalize: e.target.checked }))}
+              />
+              L2-normalise each vector (for cosine similarity)
+            </label>
+          )}
           {draft.task !== 'text-detect' && draft.task !== 'embed' && (
             <label className={`span-4 ${marked('/classes') ?? ''}`}>
               Class names, one per line in the model&apos;s index order ({draft.classes.length})

@@ -72,6 +72,8 @@ export interface ModelCard {
   readonly classes: readonly string[];
   readonly thresholds: { readonly score: number; readonly nms?: number; readonly maxDetections?: number };
   readonly textDetect?: { readonly thresh: number; readonly boxThresh: number; readonly unclipRatio: number };
+  /** Embedders: whether vectors are scaled to length 1 before they are stored. */
+  readonly embedding?: { readonly normalize: boolean };
   readonly provenance: {
     readonly source: 'inferred' | 'edited' | 'bundled';
     readonly notes: readonly string[];

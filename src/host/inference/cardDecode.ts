@@ -11,6 +11,7 @@ import {
   type DbPostProcessOptions,
 } from '../../core/inference/dbnet';
 import { toImageBox, toImagePoint, type ResizePlan } from '../../core/inference/letterbox';
+import { l2Normalize } from '../../core/inference/embed';
 import { maskPolygon, type MaskPrototypes } from '../../core/inference/masks';
 import { nonMaxSuppression } from '../../core/inference/nms';
 import { postprocessYolo, type YoloLayout } from '../../core/inference/yolo';
@@ -146,8 +147,12 @@ export function decoderFor(card: ModelCard, options: DecodeOptions): Decode {
     case 'embed':
       return (outputs) => {
         const { data, dims } = floatOutput(outputs, predictions);
-        // The card format has no "normalise" field yet: the vector is given as the model computes it.
-        return { objects: [], embedding: Array.from(data.subarray(0, data.length / (dims[0] || 1))) };
+        const vector = data.subarray(0, data.length / (dims[0] || 1));
+        // Stored as the model computes it, unless the card asks for unit length (for cosine similarity).
+        return {
+          objects: [],
+          embedding: Array.from(card.embedding?.normalize ? l2Normalize(vector) : vector),
+        };
       };
   }
 }

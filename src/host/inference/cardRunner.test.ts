@@ -236,6 +236,13 @@ describe('openCardRunner on hand-built ONNX graphs', () => {
       (runner) => predict(runner, image),
     );
     expect(result).toEqual({ objects: [], embedding: [3, 4, 0, -1] });
+    // With the card's normalize, the vector has length 1: [3, 4, 0, −1] / √26.
+    const unit = await withRunner(
+      model,
+      classifyCard({ task: 'embed', decoder: 'embedding', classes: [], embedding: { normalize: true } }),
+      (runner) => predict(runner, image),
+    );
+    expect(unit.embedding!.map((v) => Number(v.toFixed(4)))).toEqual([0.5883, 0.7845, 0, -0.1961]);
   });
 
   it('prepare: NHWC input centre-cropped after the shorter side is resized (shorter-side mode)', async () => {
