@@ -9,10 +9,11 @@ import { expect, test, type Locator } from '@playwright/test';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ModelsScreen } from './pages/models';
-import { ProjectsScreen, screenshot } from './pages/screens';
+import { ProjectScreen, ProjectsScreen, SchemaScreen, screenshot } from './pages/screens';
 import { startBrowserMode, type RunningApp } from './support/browserMode';
 
 const MODELS_DIR = resolve('../shared/assets/models');
+const COCO8 = resolve('../shared/assets/datasets/coco8');
 const SAMPLE = 'Sample: text and shapes';
 
 let app: RunningApp | undefined;
@@ -110,11 +111,11 @@ test('first run: the sample project, the bundled text detector with progress, re
   await screenshot(page, '56-editor-text-predictions-accepted');
 });
 
-test('a user adds a YOLO model and reviews its card: a wrong class list is refused by tensor, the inferred card saves', async ({
+test('a user adds a YOLO model, reviews its card (a wrong class list is refused by tensor) and runs it on COCO8', async ({
   page,
 }) => {
   test.skip(
-    !existsSync(resolve(MODELS_DIR, 'yolov8n_int8.onnx')),
+    !existsSync(resolve(MODELS_DIR, 'yolov8n_int8.onnx')) || !existsSync(COCO8),
     '../shared/assets is not beside this checkout (CI always has it)',
   );
   app = await startBrowserMode();
@@ -153,4 +154,29 @@ test('a user adds a YOLO model and reviews its card: a wrong class list is refus
   await expect(
     page.getByText("Define the project's annotation schema before running a model."),
   ).toBeVisible();
+
+  // Give the project the COCO schema and the COCO8 photos, then run the model on them.
+  await page.getByRole('button', { name: 'Street', exact: true }).click();
+  const project = new ProjectScreen(page);
+  await project.expectVisible('Street');
+  const schema = await SchemaScreen.open(project);
+  await schema.startFromPreset('COCO');
+  await page.getByRole('button', { name: 'Street', exact: true }).click();
+  await project.importFolder(resolve(COCO8, 'images'));
+  await project.waitForImportToFinish();
+  await project.expectImageCount(8);
+  await page.getByRole('button', { name: /^Models/ }).click();
+  await models.model(/yolov8n_int8/).click();
+  // All 80 model classes find their COCO class by name.
+  await expect(page.getByText('Class mapping: 80 of 80 model classes mapped')).toBeVisible();
+  const run = await models.runOnAll(2);
+  await expectRunEnded(models, run, 'done');
+  await expect(run).toContainText('8 of 8');
+  await expect(run).toContainText('score ≥ 0.4');
+  const predicted = Number(/^(\d+)/.exec((await run.getByTestId('run-predictions').textContent()) ?? '')![1]);
+  expect(predicted).toBeGreaterThanOrEqual(10);
+  await screenshot(page, '59-yolo-run-on-coco8');
+  await run.getByRole('button', { name: 'Review predictions' }).click();
+  await expect(page.getByTestId('predictions-panel').getByTestId('prediction-row').first()).toBeVisible();
+  await screenshot(page, '60-yolo-predictions-in-editor');
 });

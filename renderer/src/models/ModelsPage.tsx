@@ -192,6 +192,8 @@ export function ModelsPage({ projectId }: { projectId: ProjectId }) {
                     onChange={setClassMap}
                   />
                   <RunForm
+                    // A model's own threshold and task: switching models starts the form afresh.
+                    key={model.sha256}
                     projectId={projectId}
                     card={model.card}
                     providers={providers}

@@ -24,6 +24,8 @@ import { currentSchema } from '../db/schemas';
 
 /** Live progress of the runs this window is following, by run id. */
 export interface RunProgress {
+  readonly projectId: ProjectId;
+  readonly name: string;
   readonly jobId: JobId | null;
   /** Images with a result, this job's and earlier ones'. */
   readonly done: number;
@@ -154,6 +156,8 @@ export async function continueModelRun(api: ApiClient, db: LabelLoopDatabase, ru
   );
   await updateRun(db, runId, () => ({ status: 'running' }));
   progress.set(runId, {
+    projectId: run.projectId,
+    name: run.name,
     jobId: null,
     done: doneBefore,
     total,

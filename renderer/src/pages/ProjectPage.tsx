@@ -18,6 +18,7 @@ import { useUi } from '../state/ui';
 import { Breadcrumb } from '../components/Breadcrumb';
 import { MissingProject } from '../components/MissingProject';
 import { DatasetImportButton } from '../import/DatasetImportButton'; // labeled-dataset import
+import { RunningModels } from '../models/RunningModels';
 
 /** While an import streams in, re-query the gallery at most this often. */
 const REFRESH_INTERVAL_MS = 1000;
@@ -132,6 +133,7 @@ export function ProjectPage({ projectId }: { projectId: ProjectId }) {
         </div>
       </header>
       {progress && <ImportProgressBar projectId={projectId} progress={progress} />}
+      <RunningModels projectId={projectId} />
       {showReport && report && (
         <ImportReport
           report={report}
