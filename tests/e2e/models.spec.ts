@@ -35,6 +35,7 @@ test('first run: the sample project, the bundled text detector with progress, re
   const projects = new ProjectsScreen(page);
   await expect(projects.row(SAMPLE)).toBeVisible({ timeout: 60_000 });
   await expect(projects.row(SAMPLE).getByTestId('image-count')).toHaveText('12');
+  await expect(page.getByTestId('sample-hint')).toContainText('run the bundled text detector');
   await screenshot(page, '50-first-run-sample-project');
 
   const project = await projects.open(SAMPLE);

@@ -15,7 +15,7 @@ import {
 } from '../db/projects';
 import { formatCount, formatWhen } from '../format';
 import { useUi } from '../state/ui';
-import { createSampleProject, SAMPLE_SETTING } from '../models/sampleProject';
+import { createSampleProject, SAMPLE_PROJECT_NAME, SAMPLE_SETTING } from '../models/sampleProject';
 
 const plural = (n: number, one: string, many = `${one}s`) => `${formatCount(n)} ${n === 1 ? one : many}`;
 
@@ -31,6 +31,7 @@ export function ProjectsPage() {
   >(null);
 
   const [sample, setSample] = useState<'idle' | 'creating'>('idle');
+  const [sampleId, setSampleId] = useState<string | null>(null);
   const reload = useCallback(() => listProjects(db).then(setProjects), [db]);
 
   const makeSample = useCallback(async () => {
@@ -41,6 +42,7 @@ export function ProjectsPage() {
       setError((e as Error).message);
     } finally {
       setSample('idle');
+      setSampleId(((await db.settings.get(SAMPLE_SETTING))?.value as string) ?? null);
       await reload();
     }
   }, [api, db, reload]);
@@ -49,6 +51,7 @@ export function ProjectsPage() {
     void (async () => {
       const list = await listProjects(db);
       setProjects(list);
+      void db.settings.get(SAMPLE_SETTING).then((row) => setSampleId((row?.value as string) ?? null));
       // First run: an empty app makes the sample project once (deleting it never brings it back).
       if (list.length > 0 || (await db.settings.get(SAMPLE_SETTING))) return;
       const info = await api.call('app.info', {});
@@ -201,6 +204,12 @@ export function ProjectsPage() {
             ))}
           </tbody>
         </table>
+      )}
+      {projects?.some((p) => p.id === sampleId && p.lastOpenedAt === null) && (
+        <p className="notice-inline muted" data-testid="sample-hint">
+          New here? Open <strong>{SAMPLE_PROJECT_NAME}</strong>, choose <strong>Models</strong> and run the
+          bundled text detector: its pre-labels appear on every image in seconds, ready to accept or fix.
+        </p>
       )}
       {deleting && (
         <ConfirmDialog
