@@ -15,11 +15,11 @@
  */
 
 import { readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import * as ort from 'onnxruntime-node';
+import { bundleRunWorker } from '../src/host/inference/testWorker';
 import type { RunOutput } from '../src/core/api/models';
 import type { JobId } from '../src/core/ids';
 import { inferCard } from '../src/core/inference/cardInference';
@@ -58,26 +58,7 @@ async function images(): Promise<string[]> {
   return [...found, join(ASSETS, 'photos', 'bus.jpg'), join(ASSETS, 'photos', 'zidane.jpg')];
 }
 
-/** The worker as scripts/build.mjs bundles it, next to node_modules so its external imports resolve. */
-async function bundleWorker(): Promise<{ path: string; remove: () => Promise<void> }> {
-  await mkdir(join(ROOT, 'node_modules/.cache'), { recursive: true });
-  const dir = await mkdtemp(join(ROOT, 'node_modules/.cache/labelloop-bench-worker-'));
-  const path = join(dir, 'runWorker.mjs');
-  await build({
-    entryPoints: [join(ROOT, 'src/host/inference/runWorker.ts')],
-    outfile: path,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    external: ['sharp', 'onnxruntime-node'],
-    banner: {
-      js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
-    },
-    logLevel: 'warning',
-  });
-  return { path, remove: () => rm(dir, { recursive: true, force: true }) };
-}
+const bundleWorker = () => bundleRunWorker(ROOT);
 
 const model = join(ASSETS, 'models', 'yolov8n_int8.onnx');
 const files = await images();

@@ -16,6 +16,7 @@ import './export.css';
 import { formatBytes, formatCount, formatDuration } from '../format';
 import { FolderField } from '../components/FolderField';
 import { versionsWorker } from '../versions/versionsWorker';
+import { ProgressBar } from '../components/ProgressBar';
 import {
   loadExportHeader,
   rememberedExport,
@@ -434,12 +435,9 @@ export function ExportDialog({
 }
 
 function ExportProgressBar({ progress }: { progress: ExportProgress }) {
-  const fraction = progress.total > 0 ? progress.done / progress.total : 0;
   return (
     <div className="import-progress" role="status" aria-label="Export progress">
-      <div className="progress-track">
-        <div className="progress-fill" style={{ width: `${(fraction * 100).toFixed(1)}%` }} />
-      </div>
+      <ProgressBar done={progress.done} total={progress.total} />
       <span>
         {progress.stage === 'sending' ? 'Preparing' : 'Writing'} {formatCount(progress.done)} /{' '}
         {formatCount(progress.total)} {progress.stage === 'sending' ? 'images' : 'files'}

@@ -7,6 +7,7 @@ import type { ImportProgress } from '../state/ui';
 import { cancelImport } from './runImport';
 import { DatasetReportSection } from './DatasetReport';
 import type { ProjectId } from '../../../src/core/ids';
+import { ProgressBar } from '../components/ProgressBar';
 
 export function ImportProgressBar({
   projectId,
@@ -16,12 +17,9 @@ export function ImportProgressBar({
   progress: ImportProgress;
 }) {
   const { api } = useServices();
-  const fraction = progress.total > 0 ? progress.done / progress.total : 0;
   return (
     <div className="import-progress" role="status" aria-label="Import progress">
-      <div className="progress-track">
-        <div className="progress-fill" style={{ width: `${(fraction * 100).toFixed(1)}%` }} />
-      </div>
+      <ProgressBar done={progress.done} total={progress.total} />
       <span data-testid="import-count">
         {progress.total === 0 && progress.done === 0
           ? 'Looking for images…'

@@ -9,6 +9,7 @@ import type { ProjectId } from '../../../src/core/ids';
 import { defaultClassMap } from '../../../src/core/predictions/fromModel';
 import type { LabelClass } from '../../../src/core/schema/types';
 import { useServices } from '../app/services';
+import { ClassSelect } from '../components/ClassSelect';
 
 /** The class names a model's results carry: a text detector's are all "text". */
 export const modelLabels = (card: ModelCard): string[] =>
@@ -80,18 +81,13 @@ export function ClassMapping({
             <tr key={label}>
               <td>{label}</td>
               <td>
-                <select
-                  aria-label={`Map ${label}`}
-                  value={value[label] ?? ''}
-                  onChange={(e) => onChange({ ...value, [label]: e.target.value || null })}
-                >
-                  <option value="">Ignore</option>
-                  {drawable.map((c) => (
-                    <option key={c.id} value={c.id}>
-                      {c.name}
-                    </option>
-                  ))}
-                </select>
+                <ClassSelect
+                  label={`Map ${label}`}
+                  value={value[label] ?? null}
+                  classes={drawable}
+                  noneLabel="Ignore"
+                  onChange={(classId) => onChange({ ...value, [label]: classId })}
+                />
               </td>
             </tr>
           ))}

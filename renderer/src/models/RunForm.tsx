@@ -9,6 +9,7 @@ import { queryImages } from '../db/images';
 import { formatCount } from '../format';
 import { useUi } from '../state/ui';
 import type { StartRunOptions } from './runModel';
+import { ScoreInput } from '../components/ScoreInput';
 
 type Scope = 'selection' | 'filter' | 'all';
 
@@ -120,15 +121,7 @@ export function RunForm({
         {card.task !== 'embed' && (
           <label>
             Score threshold
-            <input
-              aria-label="Run score threshold"
-              type="number"
-              min={0}
-              max={1}
-              step={0.05}
-              value={threshold}
-              onChange={(e) => setThreshold(Math.max(0, Math.min(1, Number(e.target.value) || 0)))}
-            />
+            <ScoreInput label="Run score threshold" value={threshold} onChange={setThreshold} />
           </label>
         )}
         <button type="submit" className="primary" disabled={disabled || count === 0}>

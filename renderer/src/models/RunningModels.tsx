@@ -4,6 +4,7 @@ import type { ProjectId } from '../../../src/core/ids';
 import { formatCount, formatDuration } from '../format';
 import { useUi } from '../state/ui';
 import { useRunProgress } from './runModel';
+import { ProgressBar } from '../components/ProgressBar';
 
 export function RunningModels({ projectId }: { projectId: ProjectId }) {
   const runs = useRunProgress((s) => s.runs);
@@ -13,21 +14,12 @@ export function RunningModels({ projectId }: { projectId: ProjectId }) {
   return (
     <>
       {live.map(([runId, run]) => {
-        const percent = run.total > 0 ? Math.round((run.done / run.total) * 100) : 0;
         return (
           <div key={runId} className="import-progress" data-testid="gallery-run-progress">
             <span>
               {run.name}: {formatCount(run.done)} / {formatCount(run.total)} images
             </span>
-            <div
-              className="progress-track"
-              role="progressbar"
-              aria-valuenow={percent}
-              aria-valuemin={0}
-              aria-valuemax={100}
-            >
-              <div className="progress-fill" style={{ width: `${percent}%` }} />
-            </div>
+            <ProgressBar done={run.done} total={run.total} />
             <span className="muted">
               {run.ratePerSecond.toFixed(1)} images/s · ETA {formatDuration(run.etaSeconds)}
             </span>

@@ -13,6 +13,8 @@ import { formatCount, formatDuration, formatWhen } from '../format';
 import { useUi } from '../state/ui';
 import { acceptRunAboveThreshold, undoLastBulkAccept } from './bulkAccept';
 import { cancelModelRun, continueModelRun, runErrors, useRunProgress, type RunProgress } from './runModel';
+import { ProgressBar } from '../components/ProgressBar';
+import { ScoreInput } from '../components/ScoreInput';
 
 /** While a run is live its row re-reads the database this often (batches land as they are saved). */
 const LIVE_REFRESH_MS = 500;
@@ -73,7 +75,6 @@ function RunRow({
   const status = statusOf(run, progress);
   const total = details.imageIds.length;
   const done = progress?.done ?? details.processed;
-  const percent = total > 0 ? Math.round((done / total) * 100) : 100;
   const canResume = !progress && details.processed < total;
   const unmapped = Object.entries(details.unmapped).sort((a, b) => b[1] - a[1]);
   const unmappedCount = unmapped.reduce((sum, [, n]) => sum + n, 0);
@@ -139,15 +140,7 @@ function RunRow({
           <span>
             {formatCount(done)} / {formatCount(total)} images
           </span>
-          <div
-            className="progress-track"
-            role="progressbar"
-            aria-valuenow={percent}
-            aria-valuemin={0}
-            aria-valuemax={100}
-          >
-            <div className="progress-fill" style={{ width: `${percent}%` }} />
-          </div>
+          <ProgressBar done={done} total={total} />
           {progress && (
             <span className="muted" data-testid="run-rate">
               {progress.ratePerSecond.toFixed(1)} images/s · ETA {formatDuration(progress.etaSeconds)}
@@ -243,16 +236,7 @@ function RunRow({
         {run.predictionCount > 0 && !progress && (
           <span className="bulk-accept">
             <label>
-              Accept all ≥{' '}
-              <input
-                aria-label="Accept threshold"
-                type="number"
-                min={0}
-                max={1}
-                step={0.05}
-                value={threshold}
-                onChange={(e) => setThreshold(Math.max(0, Math.min(1, Number(e.target.value) || 0)))}
-              />
+              Accept all ≥ <ScoreInput label="Accept threshold" value={threshold} onChange={setThreshold} />
             </label>
             <button type="button" disabled={accepting} onClick={() => void acceptAll()}>
               {accepting ? 'Accepting…' : 'Accept into ground truth'}

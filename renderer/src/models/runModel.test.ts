@@ -239,6 +239,27 @@ describe('model runs', () => {
     expect((await db.predictionRuns.get(runId))!.model).toMatchObject({ status: 'done', processed: 4 });
   });
 
+  it('records images deleted from the project since the run was planned as failed, and runs the rest', async () => {
+    const host = fakeHost((images, jobId) => [
+      output(
+        jobId,
+        images.map((image) => ({ imageId: image.imageId, objects: [] })),
+      ),
+      { jobId, type: 'done', summary: summary(images.length) },
+    ]);
+    await db.images.delete('img-c' as ImageId);
+    const runId = await startModelRun(host.api, db, options());
+    expect(host.starts[0]!.images.map((i) => i.imageId)).toEqual(['img-a', 'img-b', 'img-d']);
+    expect((await db.predictionRuns.get(runId))!.model).toMatchObject({
+      status: 'done',
+      processed: 4,
+      failed: 1,
+    });
+    expect(await runErrors(db, runId)).toEqual([
+      { imageId: 'img-c', error: 'the image is no longer in the project' },
+    ]);
+  });
+
   it('records a refused start as a failed run with the host message', async () => {
     const api: ApiClient = {
       ...fakeHost(() => []).api,

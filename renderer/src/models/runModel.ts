@@ -6,8 +6,8 @@
  */
 
 import { create } from 'zustand';
-import type { ApiClient, AnyJobEvent, RunJobEvent } from '../../../src/core/api/contract';
-import type { ExecutionProvider, ModelRecord, RunOutput } from '../../../src/core/api/models';
+import type { ApiClient } from '../../../src/core/api/contract';
+import type { ExecutionProvider, ModelRecord, RunOutput, RunSummary } from '../../../src/core/api/models';
 import type { ModelCard } from '../../../src/core/inference/card';
 import type { ImageId, JobId, ProjectId } from '../../../src/core/ids';
 import { mapModelResult } from '../../../src/core/predictions/fromModel';
@@ -19,6 +19,7 @@ import type {
   RunImageRecord,
 } from '../../../src/core/predictions/types';
 import { compileSchema } from '../../../src/core/schema/validate';
+import { followJob } from '../api/followJob';
 import { newId, type LabelLoopDatabase } from '../db/database';
 import { currentSchema } from '../db/schemas';
 
@@ -166,28 +167,49 @@ export async function continueModelRun(api: ApiClient, db: LabelLoopDatabase, ru
     cancelling: false,
   });
 
-  // Images deleted from the project since the run was planned are recorded as failed, not run.
-  const missing = remaining.filter((id) => !images.has(id));
-  if (missing.length > 0)
-    await saveBatch(db, run, compiled, {
-      results: missing.map((imageId) => ({
-        imageId,
-        objects: [],
-        error: 'the image is no longer in the project',
-      })),
-    });
-
-  let jobId: JobId | null = null;
-  const early: AnyJobEvent[] = [];
-  let writes = Promise.resolve();
-  let writeError: string | null = null;
-  let settle: () => void = () => undefined;
-  const ended = new Promise<void>((resolve) => (settle = resolve));
   const startedAt = Date.now();
-
-  const handle = (event: RunJobEvent) => {
-    switch (event.type) {
-      case 'progress': {
+  const toRun = remaining.flatMap((imageId) => {
+    const image = images.get(imageId);
+    return image ? [{ imageId, path: image.path }] : [];
+  });
+  try {
+    // Images deleted from the project since the run was planned are recorded as failed, not run.
+    const missing = remaining.filter((id) => !images.has(id));
+    if (missing.length > 0)
+      await saveBatch(db, run, compiled, {
+        results: missing.map((imageId) => ({
+          imageId,
+          objects: [],
+          error: 'the image is no longer in the project',
+        })),
+      });
+    if (toRun.length === 0) {
+      await updateRun(db, runId, () => ({ status: 'done', finishedAt: Date.now() }));
+      return;
+    }
+    let providerNote: { provider: string; note: string } | null = null;
+    await followJob<RunOutput, RunSummary>(api, {
+      start: async () => {
+        const started = await api.call('runs.start', {
+          runId,
+          sha256: details.sha256,
+          images: toRun,
+          threads: details.threads,
+          provider: details.provider as ExecutionProvider,
+          scoreThreshold: details.scoreThreshold,
+        });
+        if (started.ok && started.value.providerNote !== undefined)
+          providerNote = { provider: started.value.provider, note: started.value.providerNote };
+        return started;
+      },
+      started: async (jobId) => {
+        const current = useRunProgress.getState().runs[runId];
+        if (current) progress.set(runId, { ...current, jobId });
+        const chosen = providerNote;
+        if (chosen)
+          await updateRun(db, runId, () => ({ provider: chosen.provider, providerNote: chosen.note }));
+      },
+      progress: (event) => {
         const current = useRunProgress.getState().runs[runId];
         if (current)
           progress.set(runId, {
@@ -196,90 +218,32 @@ export async function continueModelRun(api: ApiClient, db: LabelLoopDatabase, ru
             ratePerSecond: event.ratePerSecond,
             etaSeconds: event.etaSeconds,
           });
-        return;
-      }
-      case 'output': {
-        const batch = event.output;
-        writes = writes
-          .then(() => saveBatch(db, run, compiled, batch, images))
-          .catch((error: unknown) => {
-            if (writeError !== null) return;
-            writeError = `saving predictions failed: ${(error as Error).message}`;
-            if (jobId !== null) void api.call('jobs.cancel', { jobId });
-          });
-        return;
-      }
-      case 'done':
-      case 'cancelled': {
-        const { summary } = event;
-        writes = writes.then(() =>
-          updateRun(db, runId, (previous) => ({
-            status: writeError !== null ? 'failed' : event.type === 'done' ? 'done' : 'cancelled',
-            ...(writeError !== null && { error: writeError }),
-            provider: summary.provider,
-            ...(summary.providerNote !== undefined && { providerNote: summary.providerNote }),
-            elapsedMs: previous.elapsedMs + summary.elapsedMs,
-            firstResultMs: previous.firstResultMs ?? summary.firstResultMs,
-            finishedAt: Date.now(),
-          })),
-        );
-        void writes.then(settle, settle);
-        return;
-      }
-      case 'failed':
-        writes = writes.then(() =>
-          updateRun(db, runId, (previous) => ({
-            status: 'failed',
-            error: event.error.message,
-            elapsedMs: previous.elapsedMs + (Date.now() - startedAt),
-            finishedAt: Date.now(),
-          })),
-        );
-        void writes.then(settle, settle);
-        return;
-    }
-  };
-
-  const unsubscribe = api.onJobEvent((event) => {
-    if (jobId === null) early.push(event);
-    else if (event.jobId === jobId) handle(event as RunJobEvent);
-  });
-  try {
-    const toRun = remaining.flatMap((imageId) => {
-      const image = images.get(imageId);
-      return image ? [{ imageId, path: image.path }] : [];
+      },
+      writeBatch: (batch) => saveBatch(db, run, compiled, batch, images),
+      failedWrite: 'saving predictions failed',
+      ended: (ending, writeError) =>
+        updateRun(db, runId, (previous) =>
+          ending.type === 'failed'
+            ? {
+                status: 'failed',
+                error: ending.error.message,
+                elapsedMs: previous.elapsedMs + (Date.now() - startedAt),
+                finishedAt: Date.now(),
+              }
+            : {
+                status: writeError !== null ? 'failed' : ending.type,
+                ...(writeError !== null && { error: writeError }),
+                provider: ending.summary.provider,
+                ...(ending.summary.providerNote !== undefined && {
+                  providerNote: ending.summary.providerNote,
+                }),
+                elapsedMs: previous.elapsedMs + ending.summary.elapsedMs,
+                firstResultMs: previous.firstResultMs ?? ending.summary.firstResultMs,
+                finishedAt: Date.now(),
+              },
+        ),
     });
-    if (toRun.length === 0) {
-      await updateRun(db, runId, () => ({ status: 'done', finishedAt: Date.now() }));
-      return;
-    }
-    const started = await api.call('runs.start', {
-      runId,
-      sha256: details.sha256,
-      images: toRun,
-      threads: details.threads,
-      provider: details.provider as ExecutionProvider,
-      scoreThreshold: details.scoreThreshold,
-    });
-    if (!started.ok) {
-      await updateRun(db, runId, () => ({
-        status: 'failed',
-        error: started.error.message,
-        finishedAt: Date.now(),
-      }));
-      return;
-    }
-    jobId = started.value.jobId;
-    const current = useRunProgress.getState().runs[runId];
-    if (current) progress.set(runId, { ...current, jobId });
-    if (started.value.providerNote !== undefined) {
-      const note = started.value.providerNote;
-      await updateRun(db, runId, () => ({ provider: started.value.provider, providerNote: note }));
-    }
-    for (const event of early.splice(0)) if (event.jobId === jobId) handle(event as RunJobEvent);
-    await ended;
   } finally {
-    unsubscribe();
     useRunProgress.getState().set(runId, null);
   }
 }

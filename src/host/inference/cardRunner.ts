@@ -16,6 +16,7 @@ import { detectorInputSize } from '../../core/inference/dbnet';
 import { planResize, type ResizePlan } from '../../core/inference/letterbox';
 import { NotOnnxError, readModelInfo } from '../models/modelInfo';
 import { decoderFor, floatOutput, YOLO_LAYOUTS, type CardDecoder, type ImageInference } from './cardDecode';
+import { resizeToPlan } from './detect';
 import { detectResize, textDetectOptions, UnsupportedCardError } from './fromCard';
 import {
   availableProviders,
@@ -285,19 +286,8 @@ async function prepareImage(path: string, card: ModelCard, resize: InputResize):
       pipeline = pipeline.resize(resize.width, resize.height, { fit: 'cover', position: 'centre' });
     } else {
       plan = planResize(source, resize.mode);
-      // Same resampling as detect.ts (bilinear, as Ultralytics' cv2 INTER_LINEAR), so a card gives the boxes
-      // detect() gives.
-      pipeline = pipeline.resize(plan.resized.width, plan.resized.height, { fit: 'fill', kernel: 'linear' });
-      if (plan.padLeft || plan.padTop || plan.padRight || plan.padBottom) {
-        const pad = plan.padValue;
-        pipeline = pipeline.extend({
-          left: plan.padLeft,
-          top: plan.padTop,
-          right: plan.padRight,
-          bottom: plan.padBottom,
-          background: { r: pad, g: pad, b: pad },
-        });
-      }
+      // Same resampling as detect.ts, so a card gives the boxes detect() gives.
+      pipeline = resizeToPlan(pipeline, plan);
     }
     const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
     const { width, height } = plan.input;

@@ -4,7 +4,7 @@
  */
 
 import * as ort from 'onnxruntime-node';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import type { ImageSize } from '../../core/geometry/spaces';
 import { planResize, type ResizeMode, type ResizePlan } from '../../core/inference/letterbox';
 import { postprocessYolo, type ImageDetection, type YoloLayout } from '../../core/inference/yolo';
@@ -75,6 +75,23 @@ export async function openDetector(
 
 export const closeDetector = (detector: Detector): Promise<void> => detector.session.release();
 
+/**
+ * Resizes to the plan's size and pads to its input (letterbox), bilinear as Ultralytics' letterbox
+ * (cv2.resize INTER_LINEAR), which is also cheaper than sharp's default lanczos3.
+ */
+export function resizeToPlan(image: Sharp, plan: ResizePlan): Sharp {
+  const resized = image.resize(plan.resized.width, plan.resized.height, { fit: 'fill', kernel: 'linear' });
+  if (!(plan.padLeft || plan.padTop || plan.padRight || plan.padBottom)) return resized;
+  const pad = plan.padValue;
+  return resized.extend({
+    left: plan.padLeft,
+    top: plan.padTop,
+    right: plan.padRight,
+    bottom: plan.padBottom,
+    background: { r: pad, g: pad, b: pad },
+  });
+}
+
 /** The NCHW float tensor of an image, decoded upright and resized per the plan. */
 export interface PreparedInput {
   readonly data: Float32Array;
@@ -91,20 +108,7 @@ export async function prepareInput(
   const { autoOrient } = await sharp(image).metadata();
   const source = { width: autoOrient.width, height: autoOrient.height };
   const plan = planResize(source, config.resize);
-  const pad = plan.padValue;
-  // Bilinear, as Ultralytics' letterbox (cv2.resize INTER_LINEAR); also cheaper than sharp's lanczos3.
-  let pipeline = upright.removeAlpha().toColourspace('srgb').resize(plan.resized.width, plan.resized.height, {
-    fit: 'fill',
-    kernel: 'linear',
-  });
-  if (plan.padLeft || plan.padTop || plan.padRight || plan.padBottom)
-    pipeline = pipeline.extend({
-      left: plan.padLeft,
-      top: plan.padTop,
-      right: plan.padRight,
-      bottom: plan.padBottom,
-      background: { r: pad, g: pad, b: pad },
-    });
+  const pipeline = resizeToPlan(upright.removeAlpha().toColourspace('srgb'), plan);
   const { data: pixels, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
   const { width, height } = plan.input;
   if (info.width !== width || info.height !== height || info.channels !== 3)

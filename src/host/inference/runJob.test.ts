@@ -1,8 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { build } from 'esbuild';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HostError } from '../../core/api/errors';
@@ -17,6 +16,7 @@ import { closeDetector, detect, openDetector } from './detect';
 import { runnerPlanFromCard } from './fromCard';
 import { runModel, type RunModelInput } from './runJob';
 import { constantModel, yolov8Rows } from './testModels';
+import { bundleRunWorker } from './testWorker';
 
 const ASSETS = resolve('../shared/assets');
 const YOLOV8 = resolve(ASSETS, 'models/yolov8n_int8.onnx');
@@ -24,7 +24,7 @@ const COCO8 = resolve(ASSETS, 'datasets/coco8/images');
 const haveAssets = existsSync(YOLOV8) && existsSync(COCO8);
 
 let dir = '';
-let workerDir = '';
+let removeWorker: () => Promise<void> = async () => undefined;
 let workerPath = '';
 let model = '';
 const card: ModelCard = yoloCard({
@@ -40,24 +40,10 @@ const file = async (name: string, bytes: Uint8Array | string) => {
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'labelloop-run-job-'));
-  // The worker as scripts/build.mjs bundles it, so the test needs no prior `npm run build`; inside the
-  // project, because an ES module resolves its external imports (sharp, onnxruntime-node) from where it is.
-  await mkdir(resolve('node_modules/.cache'), { recursive: true });
-  workerDir = await mkdtemp(resolve('node_modules/.cache/labelloop-run-worker-'));
-  workerPath = join(workerDir, 'runWorker.mjs');
-  await build({
-    entryPoints: ['src/host/inference/runWorker.ts'],
-    outfile: workerPath,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    external: ['sharp', 'onnxruntime-node'],
-    banner: {
-      js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
-    },
-    logLevel: 'warning',
-  });
+  // The worker as scripts/build.mjs bundles it, so the test needs no prior `npm run build`.
+  const worker = await bundleRunWorker();
+  workerPath = worker.path;
+  removeWorker = worker.remove;
   // One box of class person at the centre of a 64×32 input.
   model = await file(
     'v8.onnx',
@@ -68,7 +54,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
-  await rm(workerDir, { recursive: true, force: true });
+  await removeWorker();
 });
 
 /** A JobContext that records what the job emits; `onProgress` may cancel it. */

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import type { LabelMapping } from '../../../../src/core/formats/cocoResults';
 import type { LabelClass } from '../../../../src/core/schema/types';
 import { Dialog } from '../../components/Dialog';
+import { ClassSelect } from '../../components/ClassSelect';
 
 export function ClassMappingDialog({
   fileName,
@@ -44,20 +45,13 @@ export function ClassMappingDialog({
               <td>{l.label}</td>
               <td className="number">{l.count}</td>
               <td>
-                <select
-                  aria-label={`Schema class for ${l.label}`}
-                  value={choice[l.label] ?? ''}
-                  onChange={(e) =>
-                    setChoice((c) => ({ ...c, [l.label]: e.target.value === '' ? null : e.target.value }))
-                  }
-                >
-                  <option value="">Leave unmapped</option>
-                  {boxClasses.map((c) => (
-                    <option key={c.id} value={c.id}>
-                      {c.name}
-                    </option>
-                  ))}
-                </select>
+                <ClassSelect
+                  label={`Schema class for ${l.label}`}
+                  value={choice[l.label] ?? null}
+                  classes={boxClasses}
+                  noneLabel="Leave unmapped"
+                  onChange={(classId) => setChoice((c) => ({ ...c, [l.label]: classId }))}
+                />
               </td>
             </tr>
           ))}
