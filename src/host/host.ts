@@ -59,6 +59,7 @@ export interface Host {
 }
 
 const LISTING_LIMIT = 5000;
+const RUN_WORKER_HEAP_MB = 4096;
 
 export async function createHost(options: HostOptions): Promise<Host> {
   const dataDir = resolve(options.dataDir);
@@ -191,7 +192,9 @@ export async function createHost(options: HostOptions): Promise<Host> {
                 ...(scoreThreshold !== undefined && { scoreThreshold }),
               },
               job,
-              { workerPath },
+              // A worker whose JavaScript heap passes this is stopped and restarted on the next image,
+              // instead of taking the host down (onnxruntime's and sharp's buffers are outside it).
+              { workerPath, memoryLimitMb: RUN_WORKER_HEAP_MB },
             );
             const note = [chosen.note, summary.providerNote].filter(Boolean).join(' ');
             return note ? { ...summary, providerNote: note } : summary;
