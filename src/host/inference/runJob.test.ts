@@ -151,6 +151,16 @@ describe('runModel in a worker thread', () => {
     expect(summary).toMatchObject({ processed: 4, failed: 2, objects: 2 });
   });
 
+  it('runs libvips at one thread per image while a run goes, and gives the host its setting back after', async () => {
+    const before = sharp.concurrency();
+    const ok = await file('concurrency.png', await png(64, 32));
+    const during: number[] = [];
+    const { job } = recordingJob(() => during.push(sharp.concurrency()));
+    await runModel(input([{ imageId: 'a', path: ok }]), job, { workerPath });
+    expect(during).toEqual([1]);
+    expect(sharp.concurrency()).toBe(before);
+  });
+
   it('emits results in batches of at most 32', async () => {
     const ok = await file('batch.png', await png(64, 32));
     const { job, outputs, results } = recordingJob();
