@@ -183,6 +183,12 @@ export function ModelsPage({ projectId }: { projectId: ProjectId }) {
                   />
                 </section>
               )}
+              {tab === 'run' && model.cardProblems.length > 0 && (
+                <p className="warn" role="alert">
+                  The saved card does not fit the model ({model.cardProblems[0]!.message}); fix it on the Card
+                  tab before running.
+                </p>
+              )}
               {tab === 'run' && model.card && schema && (
                 <section aria-label="Run">
                   <ClassMapping
