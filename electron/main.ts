@@ -119,6 +119,12 @@ async function start() {
         : fail('forbidden', 'calls are accepted only from the app'),
     );
   }
+  // A reload or a crashed page leaves nobody to save what running jobs send: the UI shows their imports and
+  // model runs as interrupted (runs resume), so the host stops them instead of working for nobody.
+  window.webContents.on('did-start-navigation', (details) => {
+    if (details.isMainFrame && !details.isSameDocument) host.jobs.cancelAll();
+  });
+  window.webContents.on('render-process-gone', () => host.jobs.cancelAll());
   host.jobs.subscribe((event) => {
     for (const win of BrowserWindow.getAllWindows()) win.webContents.send('labelloop:job-event', event);
   });

@@ -28,6 +28,7 @@ import type { RunOutput, RunSummary } from '../core/api/models';
 import { availableProviders, chooseProvider } from './inference/providers';
 import { runModel } from './inference/runJob';
 import { createModelRegistry } from './models/registry';
+import { checkCardAgainstModel, validateModelCard, type ModelCard } from '../core/inference/card';
 import { createSample } from './samples/sample';
 
 /** Native file pickers, which only Electron has. */
@@ -59,6 +60,17 @@ export interface Host {
 }
 
 const LISTING_LIMIT = 5000;
+
+/** A card a run brings with it (a resumed run's own), refused with its problems when it is not valid. */
+function cardForRun(value: unknown): ModelCard {
+  const checked = validateModelCard(value);
+  if (!checked.ok)
+    throw new HostError(
+      'invalid-argument',
+      `the run's model card is not valid: ${checked.problems.map((p) => `${p.path} ${p.message}`).join('; ')}`,
+    );
+  return checked.card;
+}
 const RUN_WORKER_HEAP_MB = 4096;
 
 export async function createHost(options: HostOptions): Promise<Host> {
@@ -159,26 +171,27 @@ export async function createHost(options: HostOptions): Promise<Host> {
     },
     'models.saveCard': ({ sha256, card }) => models.saveCard(sha256, card),
     'models.remove': async ({ sha256 }) => ({ removed: await models.remove(sha256) }),
-    'runs.start': async ({ runId, sha256, images, threads, provider, scoreThreshold }) => {
+    'runs.start': async ({ runId, sha256, images, threads, provider, scoreThreshold, card: asked }) => {
       const workerPath = options.runWorkerPath;
       if (!workerPath) throw new HostError('unsupported', 'this build of LabelLoop cannot run models');
       const model = await models.get(sha256);
-      if (!model.card)
+      const card = asked === undefined ? model.card : cardForRun(asked);
+      if (!card)
         throw new HostError(
           'invalid-argument',
           `review and save the card of ${model.fileName} before running it`,
         );
-      if (model.cardProblems.length > 0)
+      const problems = asked === undefined ? model.cardProblems : checkCardAgainstModel(card, model.info);
+      if (problems.length > 0)
         throw new HostError(
           'invalid-argument',
-          `the card of ${model.fileName} does not fit the model: ${model.cardProblems[0]!.message}`,
+          `the card of ${model.fileName} does not fit the model: ${problems[0]!.message}`,
         );
       const relative = images.find((image) => !isAbsolute(image.path));
       if (relative) throw new HostError('invalid-argument', `"${relative.path}" is not an absolute path`);
       const previous = runJobs.get(runId);
       if (previous) jobs.cancel(previous);
       const chosen = chooseProvider(provider, availableProviders());
-      const card = model.card;
       const jobId = jobs.start<RunOutput, RunSummary>(
         async (job) => {
           try {

@@ -21,6 +21,8 @@ export interface JobRunner {
     wrap: (event: JobEvent<Output, Summary>) => AnyJobEvent,
   ): JobId;
   cancel(jobId: string): boolean;
+  /** Cancels every running job (the page following them is gone); answers how many. */
+  cancelAll(): number;
   /** Resolves when every running job has ended (used by tests and shutdown). */
   idle(): Promise<void>;
 }
@@ -89,6 +91,10 @@ export function createJobRunner(): JobRunner {
       if (!job) return false;
       job.controller.abort();
       return true;
+    },
+    cancelAll() {
+      for (const job of running.values()) job.controller.abort();
+      return running.size;
     },
     async idle() {
       await Promise.all([...running.values()].map((job) => job.finished));

@@ -76,9 +76,10 @@ export async function followJob<Output, Summary>(
       return;
     }
     jobId = started.value.jobId;
-    await follower.started?.(jobId);
+    // Early events first, in order, before anything awaits: later ones are handled as they come.
     for (const event of early.splice(0))
       if (event.jobId === jobId) handle(event as JobEvent<Output, Summary>);
+    await follower.started?.(jobId);
     await finished;
   } finally {
     unsubscribe();

@@ -23,25 +23,27 @@ export function useClassMap(
   sha256: string | undefined,
   labels: readonly string[],
   classes: readonly LabelClass[],
-): [Record<string, string | null>, (map: Record<string, string | null>) => void] {
+): [Record<string, string | null> | null, (map: Record<string, string | null>) => void] {
   const { db } = useServices();
-  const [map, setMap] = useState<Record<string, string | null>>({});
+  // Kept with the model it belongs to: right after switching models, the previous model's map is no map.
+  const [loaded, setLoaded] = useState<{ sha256: string; map: Record<string, string | null> } | null>(null);
   useEffect(() => {
     if (!sha256) return;
     let live = true;
     void db.settings.get(settingKey(projectId, sha256)).then((row) => {
       const saved = (row?.value ?? {}) as Record<string, string | null>;
-      if (live) setMap(defaultClassMap(labels, classes, saved));
+      if (live) setLoaded({ sha256, map: defaultClassMap(labels, classes, saved) });
     });
     return () => {
       live = false;
     };
   }, [db, projectId, sha256, labels, classes]);
   const update = (next: Record<string, string | null>) => {
-    setMap(next);
-    if (sha256) void db.settings.put({ key: settingKey(projectId, sha256), value: next });
+    if (!sha256) return;
+    setLoaded({ sha256, map: next });
+    void db.settings.put({ key: settingKey(projectId, sha256), value: next });
   };
-  return [map, update];
+  return [loaded && loaded.sha256 === sha256 ? loaded.map : null, update];
 }
 
 export function ClassMapping({

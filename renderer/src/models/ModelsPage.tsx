@@ -8,7 +8,7 @@ import type { ModelRecord, ProviderInfo } from '../../../src/core/api/models';
 import type { CardProblem, ModelCard } from '../../../src/core/inference/card';
 import type { ProjectId } from '../../../src/core/ids';
 import type { PredictionRun } from '../../../src/core/predictions/types';
-import type { AnnotationSchema } from '../../../src/core/schema/types';
+import type { AnnotationSchema, LabelClass } from '../../../src/core/schema/types';
 import { useServices } from '../app/services';
 import { Breadcrumb } from '../components/Breadcrumb';
 import { MissingProject } from '../components/MissingProject';
@@ -24,6 +24,9 @@ import { RunForm } from './RunForm';
 import { RunsList } from './RunsList';
 import { startModelRun, type StartRunOptions } from './runModel';
 import './models.css';
+
+/** One empty list, so hooks that depend on the schema's classes do not see a new one each render. */
+const NO_CLASSES: readonly LabelClass[] = [];
 
 export function ModelsPage({ projectId }: { projectId: ProjectId }) {
   const { api, db } = useServices();
@@ -67,7 +70,12 @@ export function ModelsPage({ projectId }: { projectId: ProjectId }) {
 
   const model = models?.find((m) => m.sha256 === selected) ?? models?.[0];
   const labels = useMemo(() => (model?.card ? modelLabels(model.card) : []), [model]);
-  const [classMap, setClassMap] = useClassMap(projectId, model?.sha256, labels, schema?.classes ?? []);
+  const [classMap, setClassMap] = useClassMap(
+    projectId,
+    model?.sha256,
+    labels,
+    schema?.classes ?? NO_CLASSES,
+  );
 
   const added = (record: ModelRecord) => {
     setAdding(false);
@@ -95,7 +103,7 @@ export function ModelsPage({ projectId }: { projectId: ProjectId }) {
   };
 
   const run = (options: Omit<StartRunOptions, 'projectId' | 'model' | 'classMap'>) => {
-    if (!model) return;
+    if (!model || !classMap) return;
     setNotice(null);
     void startModelRun(api, db, { ...options, projectId, model, classMap }, () => void reloadRuns()).then(
       reloadRuns,
@@ -194,16 +202,16 @@ export function ModelsPage({ projectId }: { projectId: ProjectId }) {
                   <ClassMapping
                     labels={labels}
                     classes={schema.classes}
-                    value={classMap}
+                    value={classMap ?? {}}
                     onChange={setClassMap}
                   />
                   <RunForm
                     // A model's own threshold and task: switching models starts the form afresh.
-                    key={model.sha256}
+                    key={`${model.sha256}:${model.card.thresholds.score}`}
                     projectId={projectId}
                     card={model.card}
                     providers={providers}
-                    disabled={model.cardProblems.length > 0}
+                    disabled={model.cardProblems.length > 0 || classMap === null}
                     onRun={run}
                   />
                 </section>
@@ -215,7 +223,7 @@ export function ModelsPage({ projectId }: { projectId: ProjectId }) {
           )}
         </div>
       </div>
-      <RunsList runs={runs} onChanged={() => void reloadRuns()} />
+      <RunsList runs={runs} onChanged={reloadRuns} />
       {adding && <AddModelDialog onAdded={added} onClose={() => setAdding(false)} />}
     </main>
   );

@@ -12,7 +12,14 @@ import { deleteRun } from '../db/predictions';
 import { formatCount, formatDuration, formatWhen } from '../format';
 import { useUi } from '../state/ui';
 import { acceptRunAboveThreshold, undoLastBulkAccept } from './bulkAccept';
-import { cancelModelRun, continueModelRun, runErrors, useRunProgress, type RunProgress } from './runModel';
+import {
+  cancelModelRun,
+  continueModelRun,
+  retryFailedImages,
+  runErrors,
+  useRunProgress,
+  type RunProgress,
+} from './runModel';
 import { ProgressBar } from '../components/ProgressBar';
 import { ScoreInput } from '../components/ScoreInput';
 
@@ -79,8 +86,15 @@ function RunRow({
   const unmapped = Object.entries(details.unmapped).sort((a, b) => b[1] - a[1]);
   const unmappedCount = unmapped.reduce((sum, [, n]) => sum + n, 0);
 
-  const resume = () => void continueModelRun(api, db, run.id as RunId).finally(onChanged);
+  const resume = () =>
+    void continueModelRun(api, db, run.id as RunId)
+      .catch((error: unknown) => setAcceptNote((error as Error).message))
+      .finally(onChanged);
   const remove = () => void deleteRun(db, run.id).then(onChanged);
+  const retry = () =>
+    void retryFailedImages(api, db, run.id)
+      .catch((error: unknown) => setAcceptNote((error as Error).message))
+      .finally(onChanged);
   const showErrors = async () => {
     if (errors) return setErrors(null);
     const list = await runErrors(db, run.id);
@@ -107,7 +121,12 @@ function RunRow({
     }
   };
   const undoAccept = async () => {
-    const { removed, keptEdited } = await undoLastBulkAccept(db, run.id);
+    const undone = await undoLastBulkAccept(db, run.id).catch((error: unknown) => {
+      setAcceptNote((error as Error).message);
+      return null;
+    });
+    if (!undone) return;
+    const { removed, keptEdited } = undone;
     setAcceptNote(
       `Removed ${formatCount(removed)} accepted annotation${removed === 1 ? '' : 's'}` +
         (keptEdited > 0 ? `; kept ${formatCount(keptEdited)} edited since` : ''),
@@ -228,7 +247,7 @@ function RunRow({
         </p>
       )}
       <div className="run-actions">
-        {run.predictionCount > 0 && (
+        {run.imageCount > 0 && (
           <button type="button" onClick={() => void openFirst()}>
             Review predictions
           </button>
@@ -247,6 +266,11 @@ function RunRow({
               </button>
             )}
           </span>
+        )}
+        {!progress && details.failed > 0 && (
+          <button type="button" onClick={retry}>
+            Retry {formatCount(details.failed)} failed
+          </button>
         )}
         {!progress && (
           <button type="button" className="danger-link" onClick={remove}>

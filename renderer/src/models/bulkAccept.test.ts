@@ -112,6 +112,8 @@ describe('accepting a whole run', () => {
     expect((await db.annotations.get(imgA))!.annotations).toEqual([]);
     expect((await db.annotations.get(imgB))!.annotations).toHaveLength(1);
     expect(await decisionsFor(db, imgA)).toEqual({});
+    // The box kept on B stays accepted: its prediction does not come back to be accepted twice.
+    expect(await decisionsFor(db, imgB)).toEqual({ 'run-1/p0': 'accepted' });
     expect((await db.predictionRuns.get(runId))!.model!.bulkAccepts).toEqual([]);
     expect(await undoLastBulkAccept(db, runId)).toEqual({ removed: 0, keptEdited: 0 });
   });

@@ -120,12 +120,15 @@ export async function undoLastBulkAccept(
     let keptEdited = 0;
     for (const entry of last.images) {
       const record = await db.annotations.get(entry.imageId as ImageId);
+      /** Annotations of this step that stay because they were edited since: their predictions stay accepted. */
+      const kept = new Set<string>();
       if (record) {
         const added = new Set(entry.annotationIds);
         const annotations = record.annotations.filter((a) => {
           if (!added.has(a.id)) return true;
           if (a.updatedAt > last.at) {
             keptEdited++;
+            kept.add(a.id);
             return true;
           }
           removed++;
@@ -141,12 +144,13 @@ export async function undoLastBulkAccept(
       }
       const row = await db.decisions.get(entry.imageId as ImageId);
       if (row) {
-        const cleared = new Set(entry.decisionKeys);
-        const kept: Record<string, PredictionDecision> = Object.fromEntries(
+        // Keys and annotation ids come in the same order (one accepted prediction, one annotation).
+        const cleared = new Set(entry.decisionKeys.filter((_, i) => !kept.has(entry.annotationIds[i]!)));
+        const decisions: Record<string, PredictionDecision> = Object.fromEntries(
           Object.entries(row.decisions).filter(([key]) => !cleared.has(key)),
         );
-        if (Object.keys(kept).length === 0) await db.decisions.delete(row.imageId);
-        else await db.decisions.put({ ...row, decisions: kept });
+        if (Object.keys(decisions).length === 0) await db.decisions.delete(row.imageId);
+        else await db.decisions.put({ ...row, decisions });
       }
     }
     await db.predictionRuns.put({

@@ -11,7 +11,14 @@ import { createProject } from '../db/projects';
 import { predictionsFor } from '../db/predictions';
 import { applySchemaChange } from '../db/schemas';
 import { openTestDatabase, probedImage } from '../db/testDatabase';
-import { continueModelRun, remainingImages, runErrors, startModelRun, useRunProgress } from './runModel';
+import {
+  continueModelRun,
+  remainingImages,
+  retryFailedImages,
+  runErrors,
+  startModelRun,
+  useRunProgress,
+} from './runModel';
 
 const SCHEMA: AnnotationSchema = {
   format: SCHEMA_FORMAT,
@@ -258,6 +265,58 @@ describe('model runs', () => {
     expect(await runErrors(db, runId)).toEqual([
       { imageId: 'img-c', error: 'the image is no longer in the project' },
     ]);
+  });
+
+  it('continues a run once however often Resume is pressed, and counts an image sent twice once', async () => {
+    let call = 0;
+    const host = fakeHost((images, jobId) => {
+      call++;
+      if (call === 1) return [{ jobId, type: 'cancelled', summary: summary(0) }];
+      const twice = output(jobId, [
+        { imageId: images[0]!.imageId, objects: [{ label: 'person', score: 0.9, geometry: box(0, 30) }] },
+      ]);
+      return [
+        twice,
+        twice,
+        output(
+          jobId,
+          images.slice(1).map((image) => ({ imageId: image.imageId, objects: [] })),
+        ),
+        { jobId, type: 'done', summary: summary(images.length) },
+      ];
+    });
+    const runId = await startModelRun(host.api, db, options());
+    await Promise.all([continueModelRun(host.api, db, runId), continueModelRun(host.api, db, runId)]);
+    expect(host.starts).toHaveLength(2);
+    const run = (await db.predictionRuns.get(runId))!;
+    expect(run.model).toMatchObject({ status: 'done', processed: 4 });
+    expect(run).toMatchObject({ imageCount: 1, predictionCount: 1 });
+  });
+
+  it('retries the failed images of a run, and only those', async () => {
+    let call = 0;
+    const host = fakeHost((images, jobId) => {
+      call++;
+      return [
+        output(
+          jobId,
+          images.map((image) =>
+            call === 1 && image.imageId === 'img-b'
+              ? { imageId: 'img-b', objects: [], error: 'img-b.jpg: the file does not exist.' }
+              : { imageId: image.imageId, objects: [{ label: 'person', score: 0.9, geometry: box(0, 30) }] },
+          ),
+        ),
+        { jobId, type: 'done', summary: summary(images.length) },
+      ];
+    });
+    const runId = await startModelRun(host.api, db, options());
+    expect((await db.predictionRuns.get(runId))!.model).toMatchObject({ processed: 4, failed: 1 });
+    await retryFailedImages(host.api, db, runId);
+    expect(host.starts[1]!.images.map((i) => i.imageId)).toEqual(['img-b']);
+    const run = (await db.predictionRuns.get(runId))!;
+    expect(run.model).toMatchObject({ status: 'done', processed: 4, failed: 0 });
+    expect(run.predictionCount).toBe(4);
+    expect(await runErrors(db, runId)).toEqual([]);
   });
 
   it('records a refused start as a failed run with the host message', async () => {

@@ -134,7 +134,20 @@ const updateRun = async (
  * Runs (or resumes) a recorded run on its images without a result. Resolves when the job has ended and
  * everything it sent is saved; the run's status then says how it ended.
  */
+/** Runs this window is continuing: a second Resume (a double click) while one is starting does nothing. */
+const continuing = new Set<RunId>();
+
 export async function continueModelRun(api: ApiClient, db: LabelLoopDatabase, runId: RunId): Promise<void> {
+  if (continuing.has(runId)) return;
+  continuing.add(runId);
+  try {
+    await continueOnce(api, db, runId);
+  } finally {
+    continuing.delete(runId);
+  }
+}
+
+async function continueOnce(api: ApiClient, db: LabelLoopDatabase, runId: RunId): Promise<void> {
   const progress = useRunProgress.getState();
   const run = await db.predictionRuns.get(runId);
   if (!run?.model) throw new Error(`run ${runId} is not a model run`);
@@ -197,6 +210,8 @@ export async function continueModelRun(api: ApiClient, db: LabelLoopDatabase, ru
           threads: details.threads,
           provider: details.provider as ExecutionProvider,
           scoreThreshold: details.scoreThreshold,
+          // The card the run started with: a resume never mixes two cards' settings in one run.
+          card: details.card,
         });
         if (started.ok && started.value.providerNote !== undefined)
           providerNote = { provider: started.value.provider, note: started.value.providerNote };
@@ -257,7 +272,57 @@ export async function cancelModelRun(api: ApiClient, runId: RunId): Promise<void
   await api.call('jobs.cancel', { jobId: current.jobId });
 }
 
-/** Saves one batch of results: each image's predictions, its result row, and the run's counters, at once. */
+/** One image's result as it is saved, and what it adds to the run's counters. */
+interface SavedImage {
+  readonly record: RunImageRecord;
+  readonly row: ImagePredictions | null;
+  readonly failed: number;
+  readonly flagged: number;
+  readonly predictions: number;
+  readonly unmapped: Readonly<Record<string, number>>;
+}
+
+function toSaved(
+  run: PredictionRun,
+  compiled: ReturnType<typeof compileSchema>,
+  result: RunOutput['results'][number],
+  image: { width: number; height: number } | undefined,
+): SavedImage {
+  const imageId = result.imageId as ImageId;
+  const base = { runId: run.id, imageId, projectId: run.projectId };
+  if (result.error !== undefined)
+    return {
+      record: { ...base, error: result.error },
+      row: null,
+      failed: 1,
+      flagged: 0,
+      predictions: 0,
+      unmapped: {},
+    };
+  const mapped = mapModelResult(
+    result,
+    imageId,
+    image ?? { width: 0, height: 0 },
+    compiled,
+    run.model!.classMap,
+  );
+  return {
+    record: { ...base, ...(result.embedding && { embedding: Float32Array.from(result.embedding) }) },
+    row:
+      mapped.predictions.length > 0 || mapped.tags.length > 0
+        ? { ...base, predictions: mapped.predictions, ...(mapped.tags.length > 0 && { tags: mapped.tags }) }
+        : null,
+    failed: 0,
+    flagged: mapped.flagged,
+    predictions: mapped.predictions.length,
+    unmapped: mapped.unmapped,
+  };
+}
+
+/**
+ * Saves one batch of results: each image's predictions, its result row, and the run's counters, at once.
+ * An image that already has a result row (sent twice, by two jobs of one run) is not saved or counted again.
+ */
 async function saveBatch(
   db: LabelLoopDatabase,
   run: PredictionRun,
@@ -265,61 +330,61 @@ async function saveBatch(
   output: RunOutput,
   images?: ReadonlyMap<ImageId, { width: number; height: number }>,
 ): Promise<void> {
-  const classMap = run.model!.classMap;
-  const rows: ImagePredictions[] = [];
-  const records: RunImageRecord[] = [];
-  const unmapped: Record<string, number> = {};
-  let failed = 0;
-  let flagged = 0;
-  let predictions = 0;
-  for (const result of output.results) {
-    const imageId = result.imageId as ImageId;
-    if (result.error !== undefined) {
-      failed++;
-      records.push({ runId: run.id, imageId, projectId: run.projectId, error: result.error });
-      continue;
-    }
-    const image = images?.get(imageId);
-    const mapped = mapModelResult(result, imageId, image ?? { width: 0, height: 0 }, compiled, classMap);
-    for (const [label, count] of Object.entries(mapped.unmapped))
-      unmapped[label] = (unmapped[label] ?? 0) + count;
-    flagged += mapped.flagged;
-    predictions += mapped.predictions.length;
-    if (mapped.predictions.length > 0 || mapped.tags.length > 0)
-      rows.push({
-        runId: run.id,
-        imageId,
-        projectId: run.projectId,
-        predictions: mapped.predictions,
-        ...(mapped.tags.length > 0 && { tags: mapped.tags }),
-      });
-    records.push({
-      runId: run.id,
-      imageId,
-      projectId: run.projectId,
-      ...(result.embedding && { embedding: Float32Array.from(result.embedding) }),
-    });
-  }
+  const saved = output.results.map((result) =>
+    toSaved(run, compiled, result, images?.get(result.imageId as ImageId)),
+  );
   await db.transaction('rw', [db.predictionRuns, db.predictions, db.runImages], async () => {
     const current = await db.predictionRuns.get(run.id);
     if (!current?.model) return;
+    const existing = await db.runImages.bulkGet(
+      saved.map((s) => [run.id, s.record.imageId] as [RunId, ImageId]),
+    );
+    const fresh = saved.filter((_, i) => existing[i] === undefined);
+    const rows = fresh.flatMap((s) => (s.row ? [s.row] : []));
     await db.predictions.bulkPut(rows);
-    await db.runImages.bulkPut(records);
-    const merged = { ...current.model.unmapped };
-    for (const [label, count] of Object.entries(unmapped)) merged[label] = (merged[label] ?? 0) + count;
+    await db.runImages.bulkPut(fresh.map((s) => s.record));
+    const sum = (pick: (s: SavedImage) => number) => fresh.reduce((total, s) => total + pick(s), 0);
+    const unmapped = { ...current.model.unmapped };
+    for (const s of fresh)
+      for (const [label, count] of Object.entries(s.unmapped))
+        unmapped[label] = (unmapped[label] ?? 0) + count;
     await db.predictionRuns.put({
       ...current,
       imageCount: current.imageCount + rows.length,
-      predictionCount: current.predictionCount + predictions,
+      predictionCount: current.predictionCount + sum((s) => s.predictions),
       model: {
         ...current.model,
-        processed: current.model.processed + records.length,
-        failed: current.model.failed + failed,
-        flagged: current.model.flagged + flagged,
-        unmapped: merged,
+        processed: current.model.processed + fresh.length,
+        failed: current.model.failed + sum((s) => s.failed),
+        flagged: current.model.flagged + sum((s) => s.flagged),
+        unmapped,
       },
     });
   });
+}
+
+/**
+ * Runs a run's failed images again (a file that was missing or unreadable may be back): their error rows
+ * go, with their count, in one transaction, then the run continues with them.
+ */
+export async function retryFailedImages(api: ApiClient, db: LabelLoopDatabase, runId: RunId): Promise<void> {
+  await db.transaction('rw', [db.predictionRuns, db.runImages], async () => {
+    const run = await db.predictionRuns.get(runId);
+    if (!run?.model) return;
+    const failed = (await db.runImages.where('runId').equals(runId).toArray()).filter(
+      (r) => r.error !== undefined,
+    );
+    await db.runImages.bulkDelete(failed.map((r) => [runId, r.imageId] as [RunId, ImageId]));
+    await db.predictionRuns.put({
+      ...run,
+      model: {
+        ...run.model,
+        processed: run.model.processed - failed.length,
+        failed: run.model.failed - failed.length,
+      },
+    });
+  });
+  await continueModelRun(api, db, runId);
 }
 
 /** The failed images of a run, with why. */

@@ -51,6 +51,18 @@ const CLASSES: readonly LabelClass[] = [
   },
 ];
 
+/**
+ * Whether this window may make the first-run sample: true for the first to ask (one transaction, so two
+ * windows or a double-run effect cannot both make it), false once it was made or offered.
+ */
+export async function claimFirstRunSample(db: LabelLoopDatabase): Promise<boolean> {
+  return db.transaction('rw', db.settings, async () => {
+    if (await db.settings.get(SAMPLE_SETTING)) return false;
+    await db.settings.put({ key: SAMPLE_SETTING, value: 'creating' });
+    return true;
+  });
+}
+
 /** Creates the sample project and imports its images and labels; resolves when the import has ended. */
 export async function createSampleProject(api: ApiClient, db: LabelLoopDatabase): Promise<ProjectId> {
   const written = await api.call('samples.create', {});

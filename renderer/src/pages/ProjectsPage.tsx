@@ -15,7 +15,12 @@ import {
 } from '../db/projects';
 import { formatCount, formatWhen } from '../format';
 import { useUi } from '../state/ui';
-import { createSampleProject, SAMPLE_PROJECT_NAME, SAMPLE_SETTING } from '../models/sampleProject';
+import {
+  claimFirstRunSample,
+  createSampleProject,
+  SAMPLE_PROJECT_NAME,
+  SAMPLE_SETTING,
+} from '../models/sampleProject';
 
 const plural = (n: number, one: string, many = `${one}s`) => `${formatCount(n)} ${n === 1 ? one : many}`;
 
@@ -53,9 +58,9 @@ export function ProjectsPage() {
       setProjects(list);
       void db.settings.get(SAMPLE_SETTING).then((row) => setSampleId((row?.value as string) ?? null));
       // First run: an empty app makes the sample project once (deleting it never brings it back).
-      if (list.length > 0 || (await db.settings.get(SAMPLE_SETTING))) return;
+      if (list.length > 0) return;
       const info = await api.call('app.info', {});
-      if (info.ok && info.value.firstRunSample) await makeSample();
+      if (info.ok && info.value.firstRunSample && (await claimFirstRunSample(db))) await makeSample();
     })();
   }, [api, db, makeSample]);
 

@@ -60,6 +60,11 @@ export const startRunArgs = z
     provider: z.enum(EXECUTION_PROVIDERS),
     /** Replaces the card's score threshold for this run. */
     scoreThreshold: z.number().min(0).max(1).optional(),
+    /**
+     * The card to run with instead of the model's saved one: a resumed run keeps the card it was started
+     * with, whatever was edited since. Checked like a saved card.
+     */
+    card: z.unknown().optional(),
   })
   .strict();
 export type StartRunArgs = z.input<typeof startRunArgs>;

@@ -24,6 +24,7 @@ export interface BulkAcceptedImage {
   readonly imageId: ImageId;
   readonly after: EditedImage;
   readonly annotationIds: readonly AnnotationId[];
+  /** The accepted predictions' decision keys, in the order of `annotationIds` (one for each). */
   readonly decisionKeys: readonly string[];
 }
 

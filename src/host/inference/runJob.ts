@@ -57,7 +57,8 @@ const BATCH_SIZE = 32;
 /**
  * A worker is never terminated while onnxruntime works: terminating a thread inside a native run or
  * session creation aborts the whole process ("terminate called after throwing an instance of
- * 'Napi::Error'"). It is told to stop and closes by itself; one still there after this long is terminated.
+ * 'Napi::Error'"). It is told to stop and closes by itself; one that failed to open and is still there after
+ * this long is terminated.
  */
 const STOP_GRACE_MS = 60_000;
 
@@ -161,9 +162,14 @@ async function runModelInWorker(
           worker.postMessage({ type: 'stop' } satisfies ToRunWorker);
         // The job is over for the caller; the thread finishes what it holds without keeping the host up.
         worker.unref();
-        const deadline = setTimeout(() => void worker.terminate(), STOP_GRACE_MS);
-        deadline.unref();
-        worker.once('exit', () => clearTimeout(deadline));
+        // Only a worker that failed to open is idle for sure; one stopping after a cancel may still be inside
+        // a long session creation or run (a big model, a GPU provider compiling), where terminating it
+        // would abort the process, so it is left to close by itself.
+        if (end instanceof Error) {
+          const deadline = setTimeout(() => void worker.terminate(), STOP_GRACE_MS);
+          deadline.unref();
+          worker.once('exit', () => clearTimeout(deadline));
+        }
         if (end instanceof Error) reject(end);
         else resolve(end);
       };
