@@ -115,6 +115,8 @@ test('first run: the sample project, the bundled text detector with progress, re
 test('a user adds a YOLO model, reviews its card (a wrong class list is refused by tensor) and runs it on COCO8', async ({
   page,
 }) => {
+  // The model and photos are read from ../shared/assets, never copied into the repo; a checkout without
+  // them beside it skips this test, and CI always has them, so it runs there.
   test.skip(
     !existsSync(resolve(MODELS_DIR, 'yolov8n_int8.onnx')) || !existsSync(COCO8),
     '../shared/assets is not beside this checkout (CI always has it)',
