@@ -30,6 +30,7 @@ describe('MIGRATIONS', () => {
       'predictions',
       'projects',
       'runImages',
+      'runPlans',
       'schemaChanges',
       'schemaVersions',
       'settings',
@@ -363,6 +364,40 @@ describe('a version-4 database', () => {
     expect(await db.versionImages.count()).toBe(1);
     expect(await getVersion(db, made.id)).toEqual(made);
     expect((await listVersions(db, projectId)).map((v) => v.number)).toEqual([1]);
+    db.close();
+  });
+});
+
+describe('a version-6 database', () => {
+  it('moves each model run’s planned image ids into runPlans, leaving the run its count', async () => {
+    const options = { indexedDB: new IDBFactory(), IDBKeyRange };
+    const old = new Dexie('labelloop-v6', options);
+    for (const migration of MIGRATIONS.filter((m) => m.version <= 6)) {
+      const version = old.version(migration.version).stores(migration.stores);
+      if (migration.upgrade) version.upgrade(migration.upgrade);
+    }
+    const imageIds = ['img-a', 'img-b', 'img-c'];
+    await old.open();
+    await old.table('predictionRuns').bulkAdd([
+      {
+        id: 'run-m',
+        projectId: 'p-1',
+        name: 'det · run 1',
+        source: 'model',
+        model: { status: 'done', imageIds },
+      },
+      { id: 'run-i', projectId: 'p-1', name: 'preds.json', source: 'import' },
+    ]);
+    old.close();
+
+    const db = openDatabase('labelloop-v6', options);
+    await db.open();
+    expect(db.verno).toBe(MIGRATIONS.at(-1)!.version);
+    const model = (await db.predictionRuns.get('run-m' as RunId))!.model!;
+    expect(model).not.toHaveProperty('imageIds');
+    expect(model).toMatchObject({ status: 'done', imageTotal: 3 });
+    expect(await db.runPlans.toArray()).toEqual([{ runId: 'run-m', projectId: 'p-1', imageIds }]);
+    expect(await db.predictionRuns.get('run-i' as RunId)).toMatchObject({ source: 'import' });
     db.close();
   });
 });

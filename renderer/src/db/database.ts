@@ -8,6 +8,7 @@ import type {
   PredictionDecision,
   PredictionRun,
   RunImageRecord,
+  RunPlan,
   RunId,
 } from '../../../src/core/predictions/types';
 import type { SchemaChange } from '../../../src/core/schema/changes';
@@ -225,6 +226,27 @@ export const MIGRATIONS: readonly {
       runImages: '[runId+imageId], runId, projectId',
     },
   },
+  {
+    // A model run's planned image ids move out of its record into runPlans: every saved batch rewrote them
+    // with the run's counters, and the runs list read them back twice a second.
+    version: 7,
+    stores: {
+      runPlans: 'runId, projectId',
+    },
+    upgrade: async (tx) => {
+      const runs = tx.table('predictionRuns');
+      const stored = (await runs.toArray()) as (PredictionRun & {
+        model?: { imageIds?: ImageId[] };
+      })[];
+      for (const run of stored) {
+        const imageIds = run.model?.imageIds;
+        if (!run.model || !imageIds) continue;
+        const { imageIds: _moved, ...model } = run.model;
+        await tx.table('runPlans').put({ runId: run.id, projectId: run.projectId, imageIds });
+        await runs.put({ ...run, model: { ...model, imageTotal: imageIds.length } });
+      }
+    },
+  },
 ];
 
 export type LabelLoopDatabase = Dexie & {
@@ -239,6 +261,7 @@ export type LabelLoopDatabase = Dexie & {
   predictions: Dexie.Table<ImagePredictions, [RunId, ImageId]>;
   decisions: EntityTable<DecisionsRecord, 'imageId'>;
   runImages: Dexie.Table<RunImageRecord, [RunId, ImageId]>;
+  runPlans: EntityTable<RunPlan, 'runId'>;
   versions: EntityTable<StoredVersion, 'id'>;
   versionImages: Dexie.Table<VersionImagesChunk, [VersionId, number]>;
   versionLabels: Dexie.Table<VersionLabelsRecord, [ProjectId, string]>;

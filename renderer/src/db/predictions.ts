@@ -65,21 +65,26 @@ export async function saveDecisions(
  * from it stay: they are ground truth now.
  */
 export async function deleteRun(db: LabelLoopDatabase, runId: RunId): Promise<void> {
-  await db.transaction('rw', [db.predictionRuns, db.predictions, db.decisions, db.runImages], async () => {
-    const run = await db.predictionRuns.get(runId);
-    await db.predictions.where('runId').equals(runId).delete();
-    await db.runImages.where('runId').equals(runId).delete();
-    await db.predictionRuns.delete(runId);
-    if (run === undefined) return;
-    const prefix = `${runId}/`;
-    const rows = await db.decisions.where('projectId').equals(run.projectId).toArray();
-    for (const row of rows) {
-      const kept = Object.entries(row.decisions).filter(([key]) => !key.startsWith(prefix));
-      if (kept.length === Object.keys(row.decisions).length) continue;
-      if (kept.length === 0) await db.decisions.delete(row.imageId);
-      else await db.decisions.put({ ...row, decisions: Object.fromEntries(kept) });
-    }
-  });
+  await db.transaction(
+    'rw',
+    [db.predictionRuns, db.predictions, db.decisions, db.runImages, db.runPlans],
+    async () => {
+      const run = await db.predictionRuns.get(runId);
+      await db.predictions.where('runId').equals(runId).delete();
+      await db.runImages.where('runId').equals(runId).delete();
+      await db.runPlans.delete(runId);
+      await db.predictionRuns.delete(runId);
+      if (run === undefined) return;
+      const prefix = `${runId}/`;
+      const rows = await db.decisions.where('projectId').equals(run.projectId).toArray();
+      for (const row of rows) {
+        const kept = Object.entries(row.decisions).filter(([key]) => !key.startsWith(prefix));
+        if (kept.length === Object.keys(row.decisions).length) continue;
+        if (kept.length === 0) await db.decisions.delete(row.imageId);
+        else await db.decisions.put({ ...row, decisions: Object.fromEntries(kept) });
+      }
+    },
+  );
 }
 
 /**
@@ -91,4 +96,5 @@ export async function deleteProjectPredictions(db: LabelLoopDatabase, projectId:
   await db.predictionRuns.where('projectId').equals(projectId).delete();
   await db.decisions.where('projectId').equals(projectId).delete();
   await db.runImages.where('projectId').equals(projectId).delete();
+  await db.runPlans.where('projectId').equals(projectId).delete();
 }

@@ -95,6 +95,7 @@ export async function deleteProject(db: LabelLoopDatabase, id: ProjectId): Promi
     db.predictions,
     db.decisions,
     db.runImages,
+    db.runPlans,
     db.versions,
     db.versionImages,
     db.versionLabels,

@@ -80,7 +80,7 @@ function RunRow({
   const [acceptNote, setAcceptNote] = useState<string | null>(null);
   const lastAccept = details.bulkAccepts?.at(-1);
   const status = statusOf(run, progress);
-  const total = details.imageIds.length;
+  const total = details.imageTotal;
   const done = progress?.done ?? details.processed;
   const canResume = !progress && details.processed < total;
   const unmapped = Object.entries(details.unmapped).sort((a, b) => b[1] - a[1]);

@@ -85,7 +85,7 @@ export async function startModelRun(
     nmsThreshold: card.thresholds.nms ?? null,
     threads: options.threads,
     provider: options.provider,
-    imageIds: options.imageIds,
+    imageTotal: options.imageIds.length,
     status: 'running',
     processed: 0,
     failed: 0,
@@ -105,7 +105,10 @@ export async function startModelRun(
     predictionCount: 0,
     model: details,
   };
-  await db.predictionRuns.add(run);
+  await db.transaction('rw', db.predictionRuns, db.runPlans, async () => {
+    await db.predictionRuns.add(run);
+    await db.runPlans.add({ runId, projectId: options.projectId, imageIds: options.imageIds });
+  });
   onStarted?.(runId);
   await continueModelRun(api, db, runId);
   return runId;
@@ -116,7 +119,8 @@ export async function remainingImages(db: LabelLoopDatabase, run: PredictionRun)
   const done = new Set(
     (await db.runImages.where('runId').equals(run.id).primaryKeys()).map(([, imageId]) => imageId),
   );
-  return (run.model?.imageIds ?? []).filter((id) => !done.has(id));
+  const plan = await db.runPlans.get(run.id);
+  return (plan?.imageIds ?? []).filter((id) => !done.has(id));
 }
 
 const updateRun = async (
@@ -159,7 +163,7 @@ async function continueOnce(api: ApiClient, db: LabelLoopDatabase, runId: RunId)
   }
   const compiled = compileSchema(schema.schema);
   const remaining = await remainingImages(db, run);
-  const total = details.imageIds.length;
+  const total = details.imageTotal;
   const doneBefore = total - remaining.length;
   if (remaining.length === 0) {
     await updateRun(db, runId, () => ({ status: 'done', finishedAt: Date.now() }));

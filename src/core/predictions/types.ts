@@ -47,8 +47,8 @@ export interface ModelRunDetails {
   readonly threads: number;
   readonly provider: string;
   readonly providerNote?: string;
-  /** The images the run covers, in order; resume runs the ones without a `runImages` row. */
-  readonly imageIds: readonly ImageId[];
+  /** How many images the run covers; which ones, in order, is its `RunPlan` (kept apart: it can be large). */
+  readonly imageTotal: number;
   readonly status: ModelRunStatus;
   readonly processed: number;
   readonly failed: number;
@@ -75,6 +75,16 @@ export interface BulkAcceptRecord {
     readonly annotationIds: readonly string[];
     readonly decisionKeys: readonly string[];
   }[];
+}
+
+/**
+ * The images a model run covers, in order; resume runs the ones without a `runImages` row. A row of its own,
+ * so that saving each batch's counters and listing runs never rewrites or reads a million ids.
+ */
+export interface RunPlan {
+  readonly runId: RunId;
+  readonly projectId: ProjectId;
+  readonly imageIds: readonly ImageId[];
 }
 
 /** One image of a model run, done or failed; its embedding when the model is an embedder. */
