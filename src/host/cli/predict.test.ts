@@ -55,6 +55,9 @@ afterEach(async () => {
 });
 
 const run = runCapturing;
+/** `labelloop predict` with a model, a card and the usual folders; `extra` adds flags. */
+const predict = (model: string, card: string, images: string, out: string, ...extra: string[]) =>
+  run('predict', '--model', model, '--card', card, '--images', images, '--out', out, ...extra);
 
 /** bus.jpg, zidane.jpg and a file named .jpg that is not an image. */
 async function photos(): Promise<string> {
@@ -236,48 +239,18 @@ describe.skipIf(!haveAssets)('labelloop predict on ../shared/assets', () => {
       card,
       JSON.stringify({ ...wrongSize, input: { ...wrongSize.input, size: { width: 640, height: 640 } } }),
     );
-    const mismatch = await run(
-      'predict',
-      '--model',
-      YOLOX,
-      '--card',
-      card,
-      '--images',
-      images,
-      '--out',
-      join(dir, 'p.json'),
-    );
+    const mismatch = await predict(YOLOX, card, images, join(dir, 'p.json'));
     expect(mismatch.code).toBe(1);
     expect(mismatch.err).toContain('/input/size/height: input images: dimension 2 (height) is 416');
     expect(mismatch.err).toContain('dimension 3 (width) is 416');
 
     await writeFile(card, JSON.stringify({ ...wrongSize, classes: names.slice(0, 79) }));
-    const fewer = await run(
-      'predict',
-      '--model',
-      YOLOX,
-      '--card',
-      card,
-      '--images',
-      images,
-      '--out',
-      join(dir, 'p.json'),
-    );
+    const fewer = await predict(YOLOX, card, images, join(dir, 'p.json'));
     expect(fewer.code).toBe(1);
     expect(fewer.err).toContain('output output has shape [1, 3549, 85]');
 
     await writeFile(card, JSON.stringify({ ...wrongSize, decoder: 'yolov9', thresholds: {} }));
-    const invalid = await run(
-      'predict',
-      '--model',
-      YOLOX,
-      '--card',
-      card,
-      '--images',
-      images,
-      '--out',
-      join(dir, 'p.json'),
-    );
+    const invalid = await predict(YOLOX, card, images, join(dir, 'p.json'));
     expect(invalid.code).toBe(1);
     expect(invalid.err).toContain('is not a valid model card');
     expect(invalid.err).toContain('/decoder: "yolov9" is not allowed');
@@ -359,17 +332,7 @@ describe.skipIf(!existsSync(OCR_MODEL))('labelloop predict with the bundled PP-O
       .png()
       .toFile(join(images, 'page.png'));
     const out = join(dir, 'text.json');
-    const result = await run(
-      'predict',
-      '--model',
-      OCR_MODEL,
-      '--card',
-      OCR_CARD,
-      '--images',
-      images,
-      '--out',
-      out,
-    );
+    const result = await predict(OCR_MODEL, OCR_CARD, images, out);
     expect(result.code).toBe(0);
     const results = await readResults(out);
     expect(results).toHaveLength(2);
@@ -421,9 +384,7 @@ describe('labelloop predict with segmentation, classification and embedding card
     );
     const images = await square();
     const out = join(dir, 'seg.json');
-    expect(
-      (await run('predict', '--model', model, '--card', card, '--images', images, '--out', out)).code,
-    ).toBe(0);
+    expect((await predict(model, card, images, out)).code).toBe(0);
     const [result] = await readResults(out);
     expect(result).toMatchObject({
       image_id: 'square.png',
@@ -436,23 +397,7 @@ describe('labelloop predict with segmentation, classification and embedding card
     expect([Math.min(...xs), Math.max(...xs)]).toEqual([16, 48]);
 
     const yolo = join(dir, 'labels');
-    expect(
-      (
-        await run(
-          'predict',
-          '--model',
-          model,
-          '--card',
-          card,
-          '--images',
-          images,
-          '--out',
-          yolo,
-          '--format',
-          'yolo',
-        )
-      ).code,
-    ).toBe(0);
+    expect((await predict(model, card, images, yolo, '--format', 'yolo')).code).toBe(0);
     const line = (await readFile(join(yolo, 'square.txt'), 'utf8')).trim().split(' ');
     expect(line[0]).toBe('0');
     expect(line.length).toBe(1 + polygon.length + 1);
@@ -478,9 +423,7 @@ describe('labelloop predict with segmentation, classification and embedding card
       }),
     );
     const out = join(dir, 'cls.json');
-    expect(
-      (await run('predict', '--model', classifier, '--card', clsCard, '--images', images, '--out', out)).code,
-    ).toBe(0);
+    expect((await predict(classifier, clsCard, images, out)).code).toBe(0);
     expect(await readResults(out)).toEqual([
       { image_id: 'square.png', category_id: 'dog', score: 0.7 },
       { image_id: 'square.png', category_id: 'cat', score: 0.2 },
@@ -503,10 +446,7 @@ describe('labelloop predict with segmentation, classification and embedding card
       }),
     );
     const vectors = join(dir, 'emb.json');
-    expect(
-      (await run('predict', '--model', embedder, '--card', embCard, '--images', images, '--out', vectors))
-        .code,
-    ).toBe(0);
+    expect((await predict(embedder, embCard, images, vectors)).code).toBe(0);
     expect(JSON.parse(await readFile(vectors, 'utf8'))).toEqual([
       { image_id: 'square.png', embedding: [1, 2, 3, 4] },
     ]);
