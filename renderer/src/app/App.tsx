@@ -7,6 +7,7 @@ import { EditorPage } from '../editor/EditorPage';
 import { SchemaPage } from '../schema/SchemaPage';
 import { VersionsPage } from '../versions/VersionsPage';
 import { ModelsPage } from '../models/ModelsPage';
+import { EvaluationPage } from '../evaluation/EvaluationPage';
 import { hashToRoute, routeToHash, useUi } from '../state/ui';
 import { useServices } from './services';
 
@@ -38,6 +39,13 @@ export function App() {
       {route.page === 'schema' && <SchemaPage key={route.projectId} projectId={route.projectId} />}
       {route.page === 'versions' && <VersionsPage key={route.projectId} projectId={route.projectId} />}
       {route.page === 'models' && <ModelsPage key={route.projectId} projectId={route.projectId} />}
+      {route.page === 'evaluation' && (
+        <EvaluationPage
+          key={route.projectId}
+          projectId={route.projectId}
+          {...(route.runId ? { runId: route.runId } : {})}
+        />
+      )}
       {route.page === 'image' && <EditorPage projectId={route.projectId} imageId={route.imageId} />}
     </div>
   );

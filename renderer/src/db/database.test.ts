@@ -24,8 +24,10 @@ describe('MIGRATIONS', () => {
     expect(db.tables.map((table) => table.name).sort()).toEqual([
       'annotations',
       'decisions',
+      'evaluations',
       'images',
       'imports',
+      'objectTags',
       'predictionRuns',
       'predictions',
       'projects',

@@ -19,6 +19,7 @@ import { labelsKey, type FrozenLabels } from '../../../src/core/versions/labelsK
 import type { DatasetVersion, VersionId, VersionImage } from '../../../src/core/versions/types';
 import type { ImageId, ImportId, ProjectId, RootId } from '../../../src/core/ids';
 import type { DatasetImportReport } from './imports';
+import type { EvaluationRecord, ObjectTagRecord } from './evaluations';
 
 export interface ProjectRecord {
   readonly id: ProjectId;
@@ -247,6 +248,15 @@ export const MIGRATIONS: readonly {
       }
     },
   },
+  {
+    // Evaluations of model runs against the labels (their headline numbers, to show how fixes move them)
+    // and tags people put on objects and images while reviewing failures.
+    version: 8,
+    stores: {
+      evaluations: 'id, projectId, [projectId+runId]',
+      objectTags: '[projectId+key], projectId, imageId, *tags',
+    },
+  },
 ];
 
 export type LabelLoopDatabase = Dexie & {
@@ -265,6 +275,8 @@ export type LabelLoopDatabase = Dexie & {
   versions: EntityTable<StoredVersion, 'id'>;
   versionImages: Dexie.Table<VersionImagesChunk, [VersionId, number]>;
   versionLabels: Dexie.Table<VersionLabelsRecord, [ProjectId, string]>;
+  evaluations: EntityTable<EvaluationRecord, 'id'>;
+  objectTags: Dexie.Table<ObjectTagRecord, [ProjectId, string]>;
 };
 
 export const DATABASE_NAME = 'labelloop';

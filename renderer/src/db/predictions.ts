@@ -67,9 +67,10 @@ export async function saveDecisions(
 export async function deleteRun(db: LabelLoopDatabase, runId: RunId): Promise<void> {
   await db.transaction(
     'rw',
-    [db.predictionRuns, db.predictions, db.decisions, db.runImages, db.runPlans],
+    [db.predictionRuns, db.predictions, db.decisions, db.runImages, db.runPlans, db.evaluations],
     async () => {
       const run = await db.predictionRuns.get(runId);
+      if (run) await db.evaluations.where('[projectId+runId]').equals([run.projectId, runId]).delete();
       await db.predictions.where('runId').equals(runId).delete();
       await db.runImages.where('runId').equals(runId).delete();
       await db.runPlans.delete(runId);
@@ -88,7 +89,7 @@ export async function deleteRun(db: LabelLoopDatabase, runId: RunId): Promise<vo
 }
 
 /**
- * Deletes all of a project's runs, predictions and decisions. Opens no transaction of its own, so
+ * Deletes all of a project's runs, predictions, decisions, evaluations and review tags. Opens no transaction of its own, so
  * `deleteProject` can call it inside its own (with these three tables in its scope).
  */
 export async function deleteProjectPredictions(db: LabelLoopDatabase, projectId: ProjectId): Promise<void> {
@@ -97,4 +98,6 @@ export async function deleteProjectPredictions(db: LabelLoopDatabase, projectId:
   await db.decisions.where('projectId').equals(projectId).delete();
   await db.runImages.where('projectId').equals(projectId).delete();
   await db.runPlans.where('projectId').equals(projectId).delete();
+  await db.evaluations.where('projectId').equals(projectId).delete();
+  await db.objectTags.where('projectId').equals(projectId).delete();
 }

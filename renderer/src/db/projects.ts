@@ -96,6 +96,8 @@ export async function deleteProject(db: LabelLoopDatabase, id: ProjectId): Promi
     db.decisions,
     db.runImages,
     db.runPlans,
+    db.evaluations,
+    db.objectTags,
     db.versions,
     db.versionImages,
     db.versionLabels,

@@ -14,7 +14,7 @@ import { useServices } from '../app/services';
 import { Breadcrumb } from '../components/Breadcrumb';
 import { queryImages } from '../db/images';
 import { formatBytes, formatCount } from '../format';
-import { useUi } from '../state/ui';
+import { useUi, type EditorFocus } from '../state/ui';
 import type { TilePaint } from '../viewer/TiledImage';
 import type { Viewport } from '../viewer/viewport';
 import { EditorCanvas, type CanvasHandle } from './EditorCanvas';
@@ -394,6 +394,29 @@ export function EditorPage({ projectId, imageId }: { projectId: ProjectId; image
   const errors = violations.filter((v) => v.severity === 'error').length;
   const compare = predictions.compare;
 
+  // Opened from a failure list: select the object it showed, once the image and its predictions are in.
+  const focus = useUi((s) => s.focus);
+  const loadedPredictions = predictions.loadedImage;
+  const select = predictions.select;
+  const focused = useRef<EditorFocus | null>(null);
+  useEffect(() => {
+    if (!focus || focus.imageId !== imageId || focused.current === focus) return;
+    if (!image || loadedPredictions !== imageId) return;
+    focused.current = focus;
+    if (focus.annotationId) actions.reveal(focus.annotationId as AnnotationId);
+    if (focus.prediction) {
+      const { runId, predictionId, score } = focus.prediction;
+      const view = store.getState().view;
+      actions.setView({
+        runs: { ...view.runs, [runId]: true },
+        ...(score !== undefined && score < view.threshold
+          ? { threshold: Math.floor(score * 100) / 100 }
+          : {}),
+      });
+      select(runId, predictionId);
+    }
+  }, [focus, imageId, image, loadedPredictions, actions, select, store]);
+
   return (
     <main className="page editor-page" data-page="viewer">
       <header className="page-header">
@@ -405,6 +428,19 @@ export function EditorPage({ projectId, imageId }: { projectId: ProjectId; image
           title={image?.fileName ?? '…'}
         />
         <div className="header-actions">
+          {focus && (
+            <button
+              type="button"
+              data-testid="focus-back"
+              onClick={() => {
+                const back = focus.back.route;
+                useUi.getState().setFocus(null);
+                void actions.flush().then(() => navigate(back));
+              }}
+            >
+              ← {focus.back.label}
+            </button>
+          )}
           <span className={`save-state save-${saveState}`} data-testid="save-state" data-state={saveState}>
             {saveState === 'saved' ? 'Saved' : saveState === 'saving' ? 'Saving…' : 'Not saved'}
           </span>

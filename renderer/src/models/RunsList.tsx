@@ -252,6 +252,14 @@ function RunRow({
             Review predictions
           </button>
         )}
+        {run.imageCount > 0 && (
+          <button
+            type="button"
+            onClick={() => navigate({ page: 'evaluation', projectId: run.projectId, runId: run.id })}
+          >
+            Evaluate
+          </button>
+        )}
         {run.predictionCount > 0 && !progress && (
           <span className="bulk-accept">
             <label>

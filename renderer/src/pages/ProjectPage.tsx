@@ -120,6 +120,9 @@ export function ProjectPage({ projectId }: { projectId: ProjectId }) {
           <button type="button" onClick={() => navigate({ page: 'models', projectId })}>
             Models{selectedCount > 0 ? ` (run on ${formatCount(selectedCount)})` : ''}
           </button>
+          <button type="button" onClick={() => navigate({ page: 'evaluation', projectId })}>
+            Evaluation
+          </button>
           {report && (
             <button type="button" onClick={() => setShowReport(!showReport)} aria-pressed={showReport}>
               Last import report

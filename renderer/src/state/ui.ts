@@ -4,6 +4,7 @@ import { create } from 'zustand';
 import type { GallerySort } from '../db/images';
 import type { ImageStatus } from '../../../src/core/images/types';
 import type { ImageId, ImportId, JobId, ProjectId } from '../../../src/core/ids';
+import type { RunId } from '../../../src/core/predictions/types';
 
 export type Route =
   | { page: 'projects' }
@@ -11,7 +12,15 @@ export type Route =
   | { page: 'schema'; projectId: ProjectId }
   | { page: 'versions'; projectId: ProjectId }
   | { page: 'models'; projectId: ProjectId }
+  | { page: 'evaluation'; projectId: ProjectId; runId?: RunId }
   | { page: 'image'; projectId: ProjectId; imageId: ImageId };
+
+export interface EditorFocus {
+  readonly imageId: ImageId;
+  readonly annotationId?: string;
+  readonly prediction?: { readonly runId: RunId; readonly predictionId: string; readonly score?: number };
+  readonly back: { readonly label: string; readonly route: Route };
+}
 
 export interface ImportProgress {
   readonly importId: ImportId;
@@ -33,6 +42,12 @@ interface UiState {
   viewOrder: readonly ImageId[];
   /** Bumped whenever image rows of a project change, so views re-query. */
   dataVersion: number;
+  /**
+   * What the editor should select when it opens this image (set by a failure list before it navigates),
+   * and where "back" leads.
+   */
+  focus: EditorFocus | null;
+  setFocus(focus: EditorFocus | null): void;
   navigate(route: Route): void;
   setGallery(patch: Partial<UiState['gallery']>): void;
   setSelection(selection: UiState['selection']): void;
@@ -52,7 +67,9 @@ export const routeToHash = (route: Route): string =>
           ? `#/projects/${route.projectId}/versions`
           : route.page === 'models'
             ? `#/projects/${route.projectId}/models`
-            : `#/projects/${route.projectId}/images/${route.imageId}`;
+            : route.page === 'evaluation'
+              ? `#/projects/${route.projectId}/evaluation${route.runId ? `/${route.runId}` : ''}`
+              : `#/projects/${route.projectId}/images/${route.imageId}`;
 
 export const hashToRoute = (hash: string): Route => {
   const image = /^#\/projects\/([^/]+)\/images\/([^/]+)$/.exec(hash);
@@ -63,6 +80,13 @@ export const hashToRoute = (hash: string): Route => {
   if (versions) return { page: 'versions', projectId: versions[1] as ProjectId };
   const models = /^#\/projects\/([^/]+)\/models$/.exec(hash);
   if (models) return { page: 'models', projectId: models[1] as ProjectId };
+  const evaluation = /^#\/projects\/([^/]+)\/evaluation(?:\/([^/]+))?$/.exec(hash);
+  if (evaluation)
+    return {
+      page: 'evaluation',
+      projectId: evaluation[1] as ProjectId,
+      ...(evaluation[2] ? { runId: evaluation[2] as RunId } : {}),
+    };
   const project = /^#\/projects\/([^/]+)$/.exec(hash);
   if (project) return { page: 'project', projectId: project[1] as ProjectId };
   return { page: 'projects' };
@@ -77,6 +101,8 @@ export const useUi = create<UiState>((set) => ({
   imports: {},
   dataVersion: 0,
   viewOrder: [],
+  focus: null,
+  setFocus: (focus) => set({ focus }),
   navigate: (route) =>
     set((state) => {
       const leavingProject =

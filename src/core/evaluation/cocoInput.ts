@@ -90,11 +90,16 @@ export function readCocoEvaluationInput(
   if (new Set(images.map((im) => typeof im.id)).size > 1)
     problem('image ids mix numbers and strings; COCO tools cannot order them');
 
+  let unreadableMasks = 0;
   const segmentationOf = (raw: Record<string, unknown>, where: string): Segmentation | undefined => {
-    if (raw.segmentation === undefined) return undefined;
+    // Box datasets often write `"segmentation": []` (our own COCO export does): no mask, not an error.
+    if (raw.segmentation === undefined || (Array.isArray(raw.segmentation) && raw.segmentation.length === 0))
+      return undefined;
     const read = readSegmentation(raw.segmentation);
     if ('reason' in read) {
-      problem(`${where}: segmentation ${read.reason}`);
+      // Box evaluation never needs the mask: note it and go on; mask evaluation cannot.
+      if (iouType === 'segm') problem(`${where}: segmentation ${read.reason}`);
+      else unreadableMasks++;
       return undefined;
     }
     return read;
@@ -152,6 +157,10 @@ export function readCocoEvaluationInput(
   if (missingArea > 0)
     warnings.push(
       `${missingArea} annotation(s) have no "area"; used the mask area, or width × height of the box`,
+    );
+  if (unreadableMasks > 0)
+    warnings.push(
+      `${unreadableMasks} segmentation(s) could not be read; boxes are evaluated, so they were not needed`,
     );
   if (missingMasks > 0)
     warnings.push(`${missingMasks} annotation(s) have no segmentation; their boxes stand in for masks`);

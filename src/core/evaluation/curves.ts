@@ -89,13 +89,23 @@ export function scoreSweep(evaluation: Evaluation, t: number, k?: number): Sweep
   return best ? { points, best } : { points };
 }
 
-/** Counts per bin of `values` over [min, max] in `bins` equal bins (the last bin includes max). */
+/**
+ * Counts per bin of `values` over [min, max] in `bins` equal bins: bin i is [min + span·i/bins, min +
+ * span·(i+1)/bins), the last bin includes max.
+ */
 export function histogram(values: Iterable<number>, bins: number, min: number, max: number): number[] {
   const counts = new Array<number>(bins).fill(0);
-  const width = (max - min) / bins;
+  const span = max - min;
+  const edge = (i: number) => min + (span * i) / bins;
   for (const v of values) {
     if (!(v >= min && v <= max)) continue;
-    const bin = width > 0 ? Math.min(bins - 1, Math.floor((v - min) / width)) : 0;
+    let bin = 0;
+    if (span > 0) {
+      bin = Math.min(bins - 1, Math.floor(((v - min) / span) * bins));
+      // Rounding can land a value on an edge one bin off (0.15 / 0.05 = 2.999…): the edges decide, as in numpy.histogram.
+      if (bin > 0 && v < edge(bin)) bin--;
+      else if (bin < bins - 1 && v >= edge(bin + 1)) bin++;
+    }
     counts[bin]!++;
   }
   return counts;

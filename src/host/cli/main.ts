@@ -35,6 +35,7 @@ import {
 } from '../datasets/report';
 import { validateDataset } from '../../core/formats/validateDataset';
 import { InputError, readJson, UsageError } from './errors';
+import { evaluateCommand, mineCommand } from './evaluate';
 import { cardCommand, predictCommand } from './predict';
 
 export interface CliIo {
@@ -51,6 +52,8 @@ commands:
   diff <manifestA> <manifestB>                             what changed between two exported dataset versions
   predict --model <m.onnx> --images <dir> --out <out>      run an ONNX model on a folder of images
   card --model <m.onnx> [--out <card.json>]                the model card inferred from a model, to edit
+  evaluate --gt <gt.json> --pred <preds.json>              COCO metrics of predictions against ground truth
+  mine --gt <gt.json> --pred <preds.json> --out <f.json>   failure cases and likely label errors, ranked
 
 Every command takes --json. Exit codes: 0 done, 1 bad input or an invalid dataset, 2 wrong usage.
 
@@ -254,6 +257,8 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   diff: diffCommand,
   predict: predictCommand,
   card: cardCommand,
+  evaluate: evaluateCommand,
+  mine: mineCommand,
 };
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {

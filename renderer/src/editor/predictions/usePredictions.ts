@@ -40,6 +40,7 @@ export function usePredictions(
   const [comparison, setComparison] = useState<RunComparison | null>(null);
   const [version, setVersion] = useState(0);
   const [pending, setPending] = useState<PendingImport | null>(null);
+  const [loadedImage, setLoadedImage] = useState<ImageId | null>(null);
 
   useEffect(() => {
     let live = true;
@@ -50,6 +51,7 @@ export function usePredictions(
       if (!live) return;
       setRuns(r);
       setPerImage(p.filter((x) => x.imageId === imageId));
+      setLoadedImage(imageId);
     });
     return () => {
       live = false;
@@ -261,6 +263,9 @@ export function usePredictions(
     decideSelected,
     panelProps,
     closeCompare: () => setComparison(null),
+    /** The image whose predictions are loaded (null while loading the first). */
+    loadedImage,
+    select: (runId: RunId, id: string) => setSelected(decisionKey(runId, id)),
     /** The class-mapping step of an import waiting for the user, or null. */
     mapping: pending,
     confirmMapping,
