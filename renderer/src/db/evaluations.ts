@@ -10,6 +10,7 @@ import type { EvaluationInput, GroundTruthObject, PredictedObject } from '../../
 import type { ImageRecord } from '../../../src/core/images/types';
 import type { ImageId, ProjectId } from '../../../src/core/ids';
 import type { Prediction, RunId } from '../../../src/core/predictions/types';
+import type { SchemaGeometry } from '../../../src/core/schema/types';
 import { newId, type LabelLoopDatabase } from './database';
 import { currentSchema } from './schemas';
 
@@ -25,6 +26,8 @@ export interface EvaluationRecord {
   readonly stats: readonly number[];
   readonly total: Counts;
   readonly imageCount: number;
+  /** Per image, the largest label-error score (mistakenness) at these thresholds; images without any left out. */
+  readonly imageMistakenness?: Readonly<Record<string, number>>;
 }
 
 /** Tags a reviewer put on an annotation, a prediction or an image ("missing label", "ambiguous", …). */
@@ -36,6 +39,9 @@ export interface ObjectTagRecord {
   readonly tags: readonly string[];
   readonly updatedAt: number;
 }
+
+/** Schema geometries that give an evaluated object (a box, or keypoints drawn with their box). */
+const AREA_GEOMETRIES: ReadonlySet<SchemaGeometry> = new Set(['box', 'rotated-box', 'polygon', 'keypoints']);
 
 export const SUGGESTED_TAGS = ['missing label', 'wrong label', 'ambiguous', 'reviewed'] as const;
 
@@ -77,7 +83,9 @@ export async function loadEvaluationInput(
   if (!run || run.projectId !== projectId) throw new Error('This run is not in the project any more.');
   const schema = await currentSchema(db, projectId);
   if (!schema) throw new Error('The project has no annotation schema: there are no classes to evaluate.');
-  const classes = schema.schema.classes.filter((c) => c.geometries.length > 0);
+  // Only classes drawn as objects with an area: a tag-only (or point-only) class has nothing to match,
+  // and would add an empty row to every table and matrix.
+  const classes = schema.schema.classes.filter((c) => c.geometries.some((g) => AREA_GEOMETRIES.has(g)));
   const classIds = new Set(classes.map((c) => c.id));
 
   let imageIds: ImageId[];
@@ -157,6 +165,15 @@ export async function saveEvaluation(
   const saved = { ...record, id: newId<string>() };
   await db.evaluations.add(saved);
   return saved;
+}
+
+/** The newest evaluation of a run, or undefined. */
+export async function latestEvaluation(
+  db: LabelLoopDatabase,
+  projectId: ProjectId,
+  runId: RunId,
+): Promise<EvaluationRecord | undefined> {
+  return (await evaluationHistory(db, projectId, runId)).at(-1);
 }
 
 /** A run's evaluations, oldest first. */

@@ -5,6 +5,7 @@
 
 import { evaluate, type Evaluation } from '../../../src/core/evaluation/evaluate';
 import type { ObjectOutcomes } from '../../../src/core/evaluation/failures';
+import { imageMistakenness, labelErrors } from '../../../src/core/evaluation/mining';
 import { COCO_AREA_RANGES, TINY_RELATIVE_RANGE } from '../../../src/core/evaluation/params';
 import {
   queryObjects,
@@ -60,6 +61,16 @@ export interface ObjectItem {
   readonly mistakenness?: number;
   /** The key tags are stored under: the labelled object when there is one, else the prediction. */
   readonly tagKey: string;
+}
+
+/** Each image's largest label-error score, keyed by image id (images without candidates left out). */
+function mistakennessByImage(evaluation: Evaluation, outcomes: ObjectOutcomes, refs: EvaluationRefs) {
+  const scores = imageMistakenness(evaluation.input.images.length, labelErrors(evaluation, outcomes));
+  const byImage: Record<string, number> = {};
+  scores.forEach((score, i) => {
+    if (score > 0) byImage[refs.images[i]!.id] = score;
+  });
+  return byImage;
 }
 
 export function createEvaluationSession(db: LabelLoopDatabase) {
@@ -128,6 +139,7 @@ export function createEvaluationSession(db: LabelLoopDatabase) {
         stats: evaluation.stats,
         total: outcomes.total,
         imageCount: loaded.input.images.length,
+        imageMistakenness: mistakennessByImage(evaluation, outcomes, loaded.refs),
       });
       return { summary, skipped: loaded.skipped, elapsedMs: performance.now() - started };
     },

@@ -56,7 +56,13 @@ const CAT = 0;
 const DOG = 1;
 const BACKGROUND = 2;
 
-const FAILURE_KINDS: FailureKind[] = ['false-positive', 'false-negative', 'confusion', 'localization', 'duplicate'];
+const FAILURE_KINDS: FailureKind[] = [
+  'false-positive',
+  'false-negative',
+  'confusion',
+  'localization',
+  'duplicate',
+];
 const LIST_KINDS: ObjectListKind[] = [...FAILURE_KINDS, 'label-error', 'true-positive'];
 
 function syntheticEvaluation(seed: number): Evaluation {
@@ -101,7 +107,7 @@ describe('summarize and queryObjects on a hand-made scene', () => {
     expect(ids({ row: CAT, col: CAT })).toEqual([['true-positive', 10, 20]]);
     // The confused dog is listed once, as the confusion, not again as a missed object.
     expect(ids({ row: DOG, col: CAT })).toEqual([['confusion', 12, 22]]);
-    expect(ids({ row: BACKGROUND, col: CAT }).map((r) => r[2])).toEqual([21, 23]);
+    expect(ids({ row: BACKGROUND, col: CAT }).map((r) => r[2])).toEqual([23, 21]);
     expect(ids({ row: BACKGROUND, col: DOG })).toEqual([['false-positive', null, 24]]);
     expect(ids({ row: CAT, col: BACKGROUND }).map((r) => r[1])).toEqual([11, 13]);
     expect(ids({ row: DOG, col: BACKGROUND })).toEqual([['false-negative', 15, null]]);
@@ -112,10 +118,12 @@ describe('summarize and queryObjects on a hand-made scene', () => {
   it('lists every error once, a confusion as one row', () => {
     const all = query({});
     expect(all.total).toBe(7);
-    expect(all.rows.filter((r) => r.gt === 2)).toEqual([expect.objectContaining({ kind: 'confusion', pred: 2 })]);
+    expect(all.rows.filter((r) => r.gt === 2)).toEqual([
+      expect.objectContaining({ kind: 'confusion', pred: 2 }),
+    ]);
   });
 
-  it("keeps only rows whose ground truth or prediction is the class asked for", () => {
+  it('keeps only rows whose ground truth or prediction is the class asked for', () => {
     const dogs = query({ category: DOG });
     expect(dogs.rows.map((r) => r.kind).sort()).toEqual(['confusion', 'false-negative', 'false-positive']);
     expect(query({ kind: 'true-positive', category: DOG }).total).toBe(0);
@@ -161,7 +169,8 @@ describe.each([1, 2, 3])('summarize and queryObjects on synthetic set %i', (seed
   const evaluation = syntheticEvaluation(seed);
   const K = evaluation.categories.length;
   const { outcomes, summary } = summaryAt(evaluation, 0, 0.3);
-  const query = (q: Parameters<typeof queryObjects>[2]) => queryObjects(evaluation, outcomes, { ...everything, ...q });
+  const query = (q: Parameters<typeof queryObjects>[2]) =>
+    queryObjects(evaluation, outcomes, { ...everything, ...q });
 
   it('has errors of every kind to check', () => {
     for (const kind of FAILURE_KINDS) expect(summary.failureCounts[kind]).toBeGreaterThan(0);
@@ -258,14 +267,16 @@ describe.each([1, 2, 3])('summarize and queryObjects on synthetic set %i', (seed
     const best = summary.sweep.best!;
     expect(summary.sweep.points).toContainEqual(best);
     expect(Math.max(...summary.sweep.points.map((p) => p.f1))).toBe(best.f1);
-    for (const row of summary.classes)
-      if (row.gtCount > 0) expect(row.bestF1!.f1).toBeGreaterThanOrEqual(0);
+    for (const row of summary.classes) if (row.gtCount > 0) expect(row.bestF1!.f1).toBeGreaterThanOrEqual(0);
   });
 
   it('has curves at IoU 0.5 and 0.75, plus the chosen IoU when it is neither', () => {
     expect(summary.prCurves.map((c) => c.label)).toEqual(['IoU 0.5', 'IoU 0.75']);
     expect(summary.prCurves.every((c) => c.points.length === 101)).toBe(true);
-    expect(summaryAt(evaluation, 5, 0.3).summary.prCurves.map((c) => c.label)).toEqual(['IoU 0.5', 'IoU 0.75']);
+    expect(summaryAt(evaluation, 5, 0.3).summary.prCurves.map((c) => c.label)).toEqual([
+      'IoU 0.5',
+      'IoU 0.75',
+    ]);
     // 0.9 is 0.8999999999999999 in numpy's linspace: the label shows what the user chose.
     expect(summaryAt(evaluation, 8, 0.3).summary.prCurves.map((c) => c.label)).toEqual([
       'IoU 0.5',

@@ -110,12 +110,14 @@ export function summarize(
   });
   const sweep = scoreSweep(evaluation, iouIndex);
   const curveAt = (iou: number) => params.iouThresholds.indexOf(iou);
+  // numpy's linspace makes 0.9 0.8999999999999999: the label shows the threshold as the user chose it.
+  const iouLabel = (iou: number) => `IoU ${Number(iou.toPrecision(12))}`;
   const prCurves = [0.5, 0.75]
     .filter((iou) => curveAt(iou) >= 0)
-    .map((iou) => ({ label: `IoU ${iou}`, points: prCurve(evaluation, curveAt(iou)) }));
-  if (!prCurves.some((c) => c.label === `IoU ${params.iouThresholds[iouIndex]}`))
+    .map((iou) => ({ label: iouLabel(iou), points: prCurve(evaluation, curveAt(iou)) }));
+  if (!prCurves.some((c) => c.label === iouLabel(params.iouThresholds[iouIndex]!)))
     prCurves.push({
-      label: `IoU ${params.iouThresholds[iouIndex]}`,
+      label: iouLabel(params.iouThresholds[iouIndex]!),
       points: prCurve(evaluation, iouIndex),
     });
 
@@ -250,8 +252,14 @@ export function queryObjects(
       if (gtClass !== query.category && predClass !== query.category) return false;
     }
     if (query.cell && cellOf(row) !== query.cell.row * (K + 1) + query.cell.col) return false;
-    if (query.score && !(row.pred >= 0 && row.score >= query.score.from && row.score < query.score.to))
-      return false;
+    if (query.score) {
+      // A score bin lists predictions, as the histogram counts them: a miss's score is that of the
+      // prediction explaining it, already listed. The last bin holds 1 (histogram's closed upper edge).
+      if (query.kind === undefined && row.kind === 'false-negative') return false;
+      const { from, to } = query.score;
+      if (!(row.pred >= 0 && row.score >= from && (row.score < to || (to === 1 && row.score === 1))))
+        return false;
+    }
     return true;
   });
   const offset = query.offset ?? 0;
