@@ -38,6 +38,10 @@ const BENCHES: Record<string, { script: string; what: string; needsBuild?: boole
     script: 'bench/nearDuplicates.ts',
     what: 'near-duplicate groups of 100,000 perceptual hashes',
   },
+  similarity: {
+    script: 'bench/similarity.ts',
+    what: 'nearest neighbours among 100,000 × 512-d embeddings (1 and 1,000 queries) and 100,000 dHashes',
+  },
   evaluation: {
     script: 'bench/evaluation.ts',
     what: 'COCO evaluation of 5,000 images × 100 detections against pycocotools (also in a worker)',

@@ -22,6 +22,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
+import { decodeForQuality, qualityOfPixels } from '../src/host/images/quality';
 import type { AnyJobEvent, ImportJobEvent } from '../src/core/api/contract';
 import type { ImportSummary } from '../src/core/images/types';
 import { createHost } from '../src/host/host';
@@ -256,8 +257,11 @@ async function bareLoop(folder: string): Promise<RunResult> {
         hashes.add(sha256);
         const metadata = await sharp(input).metadata();
         if (!metadata.width || !metadata.height) throw new Error('no size');
-        await sharp(input)
-          .rotate()
+        // Since issue 9 the import also measures brightness, contrast and sharpness on a 512 px decode and
+        // makes the thumbnail from it: the baseline does the same with nothing around it.
+        const pixels = await decodeForQuality(input);
+        qualityOfPixels(pixels);
+        await sharp(pixels.data, { raw: pixels.info })
           .resize(256, 256, { fit: 'inside', withoutEnlargement: true })
           .webp({ quality: 80 })
           .toFile(join(outDir, `${sha256}.webp`));

@@ -14,6 +14,7 @@ import { firstRunSample, maxInputPixels as envMaxInputPixels } from './config';
 import type { Handlers } from './dispatch';
 import { runImport } from './images/importJob';
 import { perceptualHashes } from './images/perceptualHashes';
+import { qualityOfImages } from './images/qualityOfImages';
 import { createExportSessions } from './export/exportJob';
 import { createJobRunner, type JobRunner } from './jobs';
 import { resolveMedia, type MediaFile } from './media';
@@ -126,6 +127,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
       return { jobId };
     },
     'images.perceptualHashes': ({ hashes }) => perceptualHashes(dataDir, hashes as ContentHash[]),
+    'images.quality': ({ images }) => qualityOfImages(roots, images, maxInputPixels),
     'jobs.cancel': async ({ jobId }) => ({ cancelled: jobs.cancel(jobId) }),
     'exports.begin': (args) => exportSessions.begin(args),
     'exports.append': async ({ exportId, images }) => exportSessions.append(exportId, images),

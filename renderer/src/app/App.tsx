@@ -8,6 +8,7 @@ import { SchemaPage } from '../schema/SchemaPage';
 import { VersionsPage } from '../versions/VersionsPage';
 import { ModelsPage } from '../models/ModelsPage';
 import { EvaluationPage } from '../evaluation/EvaluationPage';
+import { QualityPage } from '../quality/QualityPage';
 import { hashToRoute, routeToHash, useUi } from '../state/ui';
 import { useServices } from './services';
 
@@ -46,6 +47,7 @@ export function App() {
           {...(route.runId ? { runId: route.runId } : {})}
         />
       )}
+      {route.page === 'quality' && <QualityPage key={route.projectId} projectId={route.projectId} />}
       {route.page === 'image' && <EditorPage projectId={route.projectId} imageId={route.imageId} />}
     </div>
   );

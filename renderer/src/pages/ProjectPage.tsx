@@ -123,6 +123,9 @@ export function ProjectPage({ projectId }: { projectId: ProjectId }) {
           <button type="button" onClick={() => navigate({ page: 'evaluation', projectId })}>
             Evaluation
           </button>
+          <button type="button" onClick={() => navigate({ page: 'quality', projectId })}>
+            Data quality
+          </button>
           {report && (
             <button type="button" onClick={() => setShowReport(!showReport)} aria-pressed={showReport}>
               Last import report

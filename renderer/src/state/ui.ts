@@ -13,6 +13,7 @@ export type Route =
   | { page: 'versions'; projectId: ProjectId }
   | { page: 'models'; projectId: ProjectId }
   | { page: 'evaluation'; projectId: ProjectId; runId?: RunId }
+  | { page: 'quality'; projectId: ProjectId }
   | { page: 'image'; projectId: ProjectId; imageId: ImageId };
 
 export interface EditorFocus {
@@ -67,9 +68,11 @@ export const routeToHash = (route: Route): string =>
           ? `#/projects/${route.projectId}/versions`
           : route.page === 'models'
             ? `#/projects/${route.projectId}/models`
-            : route.page === 'evaluation'
-              ? `#/projects/${route.projectId}/evaluation${route.runId ? `/${route.runId}` : ''}`
-              : `#/projects/${route.projectId}/images/${route.imageId}`;
+            : route.page === 'quality'
+              ? `#/projects/${route.projectId}/quality`
+              : route.page === 'evaluation'
+                ? `#/projects/${route.projectId}/evaluation${route.runId ? `/${route.runId}` : ''}`
+                : `#/projects/${route.projectId}/images/${route.imageId}`;
 
 export const hashToRoute = (hash: string): Route => {
   const image = /^#\/projects\/([^/]+)\/images\/([^/]+)$/.exec(hash);
@@ -80,6 +83,8 @@ export const hashToRoute = (hash: string): Route => {
   if (versions) return { page: 'versions', projectId: versions[1] as ProjectId };
   const models = /^#\/projects\/([^/]+)\/models$/.exec(hash);
   if (models) return { page: 'models', projectId: models[1] as ProjectId };
+  const quality = /^#\/projects\/([^/]+)\/quality$/.exec(hash);
+  if (quality) return { page: 'quality', projectId: quality[1] as ProjectId };
   const evaluation = /^#\/projects\/([^/]+)\/evaluation(?:\/([^/]+))?$/.exec(hash);
   if (evaluation)
     return {

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { ApiError, Result } from './errors';
 import type { ImportProblem, ImportSummary, ProbedImage } from '../images/types';
 import type { JobId, RootId } from '../ids';
+import type { ImageQuality } from '../quality/imageStats';
 import { exportBeginSchema, exportImageSchema, type ExportSummary } from './exports';
 // Labeled-dataset import.
 import {
@@ -35,6 +36,19 @@ const absolutePathLike = z
   .min(1, 'a path is required')
   .max(4096, 'the path is longer than 4096 characters')
   .refine((p) => !p.includes('\0'), 'the path contains a NUL byte');
+
+/**
+ * A path inside a root as the import records it: forward slashes, no empty, `.` or `..` segments. Links
+ * and Windows separators that still lead out are refused when the root resolves the path.
+ */
+const relativePath = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine(
+    (p) => !p.includes('\0') && p.split('/').every((s) => s !== '' && s !== '.' && s !== '..'),
+    'a relative path has forward slashes and no empty, "." or ".." segments',
+  );
 
 export const importSourceSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('folder'), path: absolutePathLike }),
@@ -84,6 +98,22 @@ export const contract = {
   'images.perceptualHashes': {
     args: z.object({ hashes: z.array(contentHash).min(1).max(5000) }).strict(),
     result: returns<Record<string, string>>(),
+  },
+  /**
+   * Brightness, contrast and sharpness of already imported images, measured from their original files;
+   * for images imported before the import measured them. Keyed by content hash; images whose file is
+   * missing, unreadable or no longer has that content are left out. Only files under registered roots.
+   */
+  'images.quality': {
+    args: z
+      .object({
+        images: z
+          .array(z.object({ rootId: id, relPath: relativePath, sha256: contentHash }).strict())
+          .min(1)
+          .max(1000),
+      })
+      .strict(),
+    result: returns<Record<string, ImageQuality>>(),
   },
   'jobs.cancel': { args: z.object({ jobId: id }).strict(), result: returns<{ cancelled: boolean }>() },
   /** Native pickers exist only in Electron; browser mode answers `unsupported` and the UI browses instead. */

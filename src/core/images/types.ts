@@ -1,6 +1,7 @@
 /** What LabelLoop knows about one imported image file, and the problems an import can report. */
 
 import type { ContentHash, ImageId, ProjectId, RootId } from '../ids';
+import type { ImageQuality } from '../quality/imageStats';
 
 export const IMAGE_FORMATS = ['jpeg', 'png', 'webp', 'tiff', 'gif', 'avif'] as const;
 export type ImageFormat = (typeof IMAGE_FORMATS)[number];
@@ -49,6 +50,11 @@ export interface ProbedImage {
    * images imported before it existed; `images.perceptualHashes` computes it from the cached thumbnail.
    */
   readonly dhash?: string;
+  /**
+   * Brightness, contrast and sharpness, measured on an upright downscale fitting 512 × 512. Absent on
+   * images imported before it existed; `images.quality` measures it from the original file.
+   */
+  readonly quality?: ImageQuality;
 }
 
 /** An image record as stored in the project database. */

@@ -201,6 +201,26 @@ describe('importing the fixture folder', () => {
     expect(redTopLeft).toBeLessThan(150);
   });
 
+  it('measures each image’s quality, with the numbers `images.quality` gives later from the file', async () => {
+    for (const { quality } of run.images) {
+      expect(quality?.brightness).toBeGreaterThanOrEqual(0);
+      expect(quality?.brightness).toBeLessThanOrEqual(1);
+      expect(quality?.contrast).toBeGreaterThan(0);
+      expect(quality?.sharpness).toBeGreaterThanOrEqual(0);
+    }
+    const later = await host.handlers['images.quality']({
+      images: run.images.map(({ rootId, relPath, sha256 }) => ({ rootId, relPath, sha256 })),
+    });
+    expect(later).toEqual(Object.fromEntries(run.images.map((i) => [i.sha256, i.quality])));
+  });
+
+  it('measures quality again when the thumbnail is cached already (the same files imported again)', async () => {
+    const again = await importThroughHost(host, [{ kind: 'folder', path: fixture.dir }]);
+    const before = new Map(run.images.map((i) => [i.relPath, i.quality]));
+    expect(again.images).toHaveLength(run.images.length);
+    for (const { relPath, quality } of again.images) expect(quality).toEqual(before.get(relPath));
+  });
+
   it('writes no thumbnail for the refused files, so the cache holds exactly 9', async () => {
     for (const file of ['broken.jpg', 'bomb.png', 'notes-not-an-image.jpg']) {
       const sha256 = createHash('sha256')

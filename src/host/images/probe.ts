@@ -1,13 +1,15 @@
-/** Reads one image file: content hash, format, upright size, orientation, and a cached thumbnail. */
+/** Reads one image file: content hash, format, upright size, orientation, quality, and a cached thumbnail. */
 
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { access, readFile, stat } from 'node:fs/promises';
 import sharp, { type Metadata } from 'sharp';
 import type { ContentHash } from '../../core/ids';
+import type { ImageQuality } from '../../core/quality/imageStats';
 import { uprightSize, type ImageFormat, type ImportProblem, type ProbedImage } from '../../core/images/types';
 import { writeFileAtomic } from '../atomicWrite';
-import { differenceHash, differenceHashOfFile } from './dhash';
+import { differenceHash, differenceHashOfFile, type RawPixels } from './dhash';
+import { decodeForQuality, qualityOfPixels } from './quality';
 import type { Candidate } from './walk';
 import { THUMBNAIL_SIZE, thumbnailFile } from './thumbnails';
 
@@ -54,6 +56,17 @@ const bitDepthOf = (depth: string | undefined): number =>
   depth === 'ushort' || depth === 'short' ? 16 : depth === 'float' || depth === 'double' ? 32 : 8;
 
 const reasonOf = (error: unknown): string => (error instanceof Error ? error.message : String(error)).trim();
+
+/** The thumbnail's pixels, shrunk from the quality-size decode (already small enough when the image is). */
+async function thumbnailPixels(decoded: RawPixels): Promise<RawPixels> {
+  const { width, height, channels } = decoded.info;
+  if (width <= THUMBNAIL_SIZE && height <= THUMBNAIL_SIZE) return decoded;
+  const { data, info } = await sharp(decoded.data, { raw: { width, height, channels } })
+    .resize(THUMBNAIL_SIZE, THUMBNAIL_SIZE, { fit: 'inside', withoutEnlargement: true })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { data, info: { width: info.width, height: info.height, channels: info.channels } };
+}
 
 export async function probeImage(candidate: Candidate, options: ProbeOptions): Promise<ProbeResult> {
   const { path } = candidate;
@@ -106,18 +119,18 @@ export async function probeImage(candidate: Candidate, options: ProbeOptions): P
     () => false,
   );
   let dhash: string | undefined;
+  let quality: ImageQuality | undefined;
   if (!cached) {
     try {
-      // Decoded once to thumbnail pixels, which both the webp and the perceptual hash are made from:
-      // hashing the encoded webp instead would decode it again (~2.5 ms, a quarter of the probe).
-      const { data, info } = await sharp(input, {
-        limitInputPixels: options.maxInputPixels,
-        failOn: 'warning',
-      })
-        .rotate()
-        .resize(THUMBNAIL_SIZE, THUMBNAIL_SIZE, { fit: 'inside', withoutEnlargement: true })
-        .raw()
-        .toBuffer({ resolveWithObject: true });
+      // Decoded once, at the size quality is measured at; the thumbnail is shrunk from those pixels, and
+      // both its webp and the perceptual hash are made from the thumbnail's pixels: hashing the encoded
+      // webp instead would decode it again (~2.5 ms, a quarter of the probe). Measured on 1080p JPEGs:
+      // 13.3 CPU ms per probe without quality, ~18–19 with it this way, ~25 decoding the original twice.
+      const decoded = await decodeForQuality(input, { maxInputPixels: options.maxInputPixels });
+      const shrinking = thumbnailPixels(decoded);
+      // Measured on the JS thread while the pool shrinks the thumbnail.
+      quality = qualityOfPixels(decoded);
+      const { data, info } = await shrinking;
       const raw = { raw: { width: info.width, height: info.height, channels: info.channels } };
       const [webp, hash] = await Promise.all([
         sharp(data, raw).webp({ quality: 80 }).toBuffer(),
@@ -129,8 +142,14 @@ export async function probeImage(candidate: Candidate, options: ProbeOptions): P
       return problem(path, 'corrupt', `the image data is damaged: ${reasonOf(error)}`);
     }
   } else {
-    // Imported before (another project, or this file under another name): hash the cached thumbnail.
-    dhash = await differenceHashOfFile(thumb).catch(() => undefined);
+    // Imported before (another project, or this file under another name): hash the cached thumbnail, and
+    // decode the original for quality, which no cache holds.
+    [dhash, quality] = await Promise.all([
+      differenceHashOfFile(thumb).catch(() => undefined),
+      decodeForQuality(input, { maxInputPixels: options.maxInputPixels })
+        .then(qualityOfPixels)
+        .catch(() => undefined),
+    ]);
   }
 
   const orientation = metadata.orientation ?? 1;
@@ -149,6 +168,7 @@ export async function probeImage(candidate: Candidate, options: ProbeOptions): P
       hasAlpha: metadata.hasAlpha ?? false,
       bitDepth: bitDepthOf(metadata.depth),
       ...(dhash === undefined ? {} : { dhash }),
+      ...(quality === undefined ? {} : { quality }),
     },
   };
 }

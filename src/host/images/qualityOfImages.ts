@@ -1,0 +1,83 @@
+/** The `images.quality` call: quality of imported images measured from their originals under registered roots. */
+
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { HostError } from '../../core/api/errors';
+import type { ImageQuality } from '../../core/quality/imageStats';
+import type { RootRegistry } from '../roots';
+import { decodeForQuality, qualityOfPixels } from './quality';
+
+/** Originals up to this size are read once and shared by the content check and the decode (as at import). */
+const IN_MEMORY_LIMIT = 256 * 1024 * 1024;
+/** Four in flight keep both cores of a small machine busy (sharp runs on libuv's pool). */
+const IN_FLIGHT = 4;
+
+export interface ImageFileRef {
+  readonly rootId: string;
+  readonly relPath: string;
+  readonly sha256: string;
+}
+
+async function hashFile(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/** Reads the file and measures it when it still has the content hash the project knows it by. */
+async function measureIfUnchanged(
+  path: string,
+  sha256: string,
+  maxInputPixels: number,
+): Promise<ImageQuality | undefined> {
+  const { size } = await stat(path);
+  const input = size <= IN_MEMORY_LIMIT ? await readFile(path) : path;
+  const actual =
+    typeof input === 'string' ? await hashFile(path) : createHash('sha256').update(input).digest('hex');
+  // A file edited since import is another image; its numbers must not be stored on the old record.
+  if (actual !== sha256) return undefined;
+  return qualityOfPixels(await decodeForQuality(input, { maxInputPixels }));
+}
+
+/**
+ * Quality of each image, keyed by content hash, measured once per hash. Paths that resolve outside
+ * their root (links leading out) refuse the whole call with `forbidden`; unknown roots, missing,
+ * unreadable, undecodable or changed files are left out, so the caller can tell "no answer" apart.
+ */
+export async function qualityOfImages(
+  roots: RootRegistry,
+  images: readonly ImageFileRef[],
+  maxInputPixels: number,
+): Promise<Record<string, ImageQuality>> {
+  const byHash = new Map<string, ImageFileRef[]>();
+  for (const image of images) byHash.set(image.sha256, [...(byHash.get(image.sha256) ?? []), image]);
+  // Resolved before any decoding, so a refused call has done no work.
+  const located: { sha256: string; paths: string[] }[] = [];
+  for (const [sha256, refs] of byHash) {
+    const paths: string[] = [];
+    for (const ref of refs) {
+      const resolved = await roots.resolve(ref.rootId, ref.relPath.split('/'));
+      if (resolved.ok) paths.push(resolved.path);
+      else if (resolved.status === 403)
+        throw new HostError('forbidden', `"${ref.relPath}" leads outside its project folder`);
+    }
+    if (paths.length > 0) located.push({ sha256, paths });
+  }
+
+  const found: [string, ImageQuality][] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < located.length) {
+      const { sha256, paths } = located[next++]!;
+      for (const path of paths) {
+        const quality = await measureIfUnchanged(path, sha256, maxInputPixels).catch(() => undefined);
+        if (quality === undefined) continue;
+        found.push([sha256, quality]);
+        break;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, located.length) }, worker));
+  return Object.fromEntries(found.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
