@@ -158,13 +158,47 @@ export async function loadEvaluationInput(
   };
 }
 
+/** Evaluations kept per run; older ones are deleted (each evaluation of a page visit adds one). */
+export const KEPT_EVALUATIONS = 20;
+
+/**
+ * Saves an evaluation's headline numbers, keeps the newest KEPT_EVALUATIONS of the run, and drops the
+ * per-image scores from all but the newest (they can hold an entry per image).
+ */
 export async function saveEvaluation(
   db: LabelLoopDatabase,
   record: Omit<EvaluationRecord, 'id'>,
 ): Promise<EvaluationRecord> {
   const saved = { ...record, id: newId<string>() };
-  await db.evaluations.add(saved);
+  await db.transaction('rw', db.evaluations, async () => {
+    await db.evaluations.add(saved);
+    const rows = (
+      await db.evaluations.where('[projectId+runId]').equals([record.projectId, record.runId]).toArray()
+    ).sort((a, b) => a.createdAt - b.createdAt);
+    const stale = rows.slice(0, Math.max(0, rows.length - KEPT_EVALUATIONS));
+    await db.evaluations.bulkDelete(stale.map((r) => r.id));
+    for (const row of rows.slice(stale.length))
+      if (row.id !== saved.id && row.imageMistakenness) {
+        const { imageMistakenness: _dropped, ...rest } = row;
+        await db.evaluations.put(rest);
+      }
+  });
   return saved;
+}
+
+/** The evaluation before the newest one that used the same matching and thresholds, to compare with. */
+export function previousComparable(history: readonly EvaluationRecord[]): EvaluationRecord | undefined {
+  const current = history.at(-1);
+  if (!current) return undefined;
+  return history
+    .slice(0, -1)
+    .reverse()
+    .find(
+      (r) =>
+        r.masks === current.masks &&
+        r.iouThreshold === current.iouThreshold &&
+        r.scoreThreshold === current.scoreThreshold,
+    );
 }
 
 /** The newest evaluation of a run, or undefined. */

@@ -4,7 +4,7 @@
  * Everything heavy runs in the evaluation worker; coming back from the editor evaluates again.
  */
 
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { COCO_IOU_THRESHOLDS } from '../../../src/core/evaluation/params';
 import type { EvaluationSummary } from '../../../src/core/evaluation/report';
 import type { ProjectId } from '../../../src/core/ids';
@@ -14,7 +14,7 @@ import { Breadcrumb } from '../components/Breadcrumb';
 import { MissingProject } from '../components/MissingProject';
 import { ScoreInput } from '../components/ScoreInput';
 import type { ProjectRecord } from '../db/database';
-import { evaluationHistory, type EvaluationRecord } from '../db/evaluations';
+import { evaluationHistory, previousComparable, type EvaluationRecord } from '../db/evaluations';
 import { listRuns } from '../db/predictions';
 import { useUi } from '../state/ui';
 import { BarChart } from './charts/BarChart';
@@ -27,12 +27,17 @@ import { evaluationWorker } from './evaluationWorker';
 import { FailureBrowser, type FailureFilter } from './FailureBrowser';
 import type { EvaluationView, ObjectItem } from './session';
 
-/** What the user chose, kept while they go to the editor and back (not across reloads). */
-let lastChoice: { masks: boolean; iouIndex: number; scoreThreshold?: number; filter: FailureFilter } = {
-  masks: false,
-  iouIndex: 0,
-  filter: { kind: 'false-positive' },
-};
+interface Choice {
+  masks: boolean;
+  iouIndex: number;
+  /** Per run: a threshold chosen for one run means nothing for another model. */
+  scoreThreshold?: number;
+  runId?: RunId;
+  filter: FailureFilter;
+}
+const DEFAULT_CHOICE: Choice = { masks: false, iouIndex: 0, filter: { kind: 'false-positive' } };
+/** What the user chose per project, kept while they go to the editor and back (not across reloads). */
+const choices = new Map<ProjectId, Choice>();
 
 /** Series colours that read the same on every chart: found, false alarm, missed. */
 const SERIES_COLOR: Record<string, string> = {
@@ -47,6 +52,13 @@ const fmt = (value: number, digits = 3) => (value < 0 || Number.isNaN(value) ? '
 const signed = (value: number) => `${value >= 0 ? '+' : '−'}${Math.abs(value).toFixed(3)}`;
 
 export function EvaluationPage({ projectId, runId }: { projectId: ProjectId; runId?: RunId }) {
+  const saved = choices.get(projectId) ?? DEFAULT_CHOICE;
+  const lastChoice =
+    saved.runId === runId
+      ? saved
+      : { ...saved, scoreThreshold: undefined, runId, filter: DEFAULT_CHOICE.filter };
+  const remember = (patch: Partial<Choice>) =>
+    choices.set(projectId, { ...(choices.get(projectId) ?? DEFAULT_CHOICE), runId, ...patch });
   const { api, db } = useServices();
   const navigate = useUi((s) => s.navigate);
   const worker = useMemo(() => evaluationWorker(), []);
@@ -61,7 +73,10 @@ export function EvaluationPage({ projectId, runId }: { projectId: ProjectId; run
   const [history, setHistory] = useState<EvaluationRecord[]>([]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [selectedClass, setSelectedClass] = useState<string | null>(null);
+  // The thresholds on screen, read by replies that arrive later (a reply for other thresholds is dropped).
+  const shown = useRef({ iouIndex, scoreThreshold });
+  shown.current = { iouIndex, scoreThreshold };
+  const thresholdRequest = useRef(0);
 
   useEffect(() => {
     void db.projects.get(projectId).then((p) => setProject(p ?? null));
@@ -79,6 +94,7 @@ export function EvaluationPage({ projectId, runId }: { projectId: ProjectId; run
   useEffect(() => {
     if (!runId) return;
     let live = true;
+    const startScore = shown.current.scoreThreshold;
     setBusy(true);
     setError(null);
     void worker
@@ -94,8 +110,21 @@ export function EvaluationPage({ projectId, runId }: { projectId: ProjectId; run
         async (result) => {
           if (!live) return;
           setView(result);
-          setSummary(result.summary);
-          setScoreThreshold(result.summary.scoreThreshold);
+          const wanted = shown.current;
+          if (wanted.iouIndex !== iouIndex || wanted.scoreThreshold !== startScore) {
+            // The user changed a threshold while this ran: show the evaluation at theirs.
+            const request = ++thresholdRequest.current;
+            const score = wanted.scoreThreshold ?? result.summary.scoreThreshold;
+            const summary = await worker.threshold(wanted.iouIndex, score);
+            if (!live || request !== thresholdRequest.current) return;
+            setSummary(summary);
+            setScoreThreshold(score);
+          } else {
+            setSummary(result.summary);
+            setScoreThreshold(result.summary.scoreThreshold);
+            // The threshold found (best F1) stays while the user fixes labels, so evaluations compare.
+            remember({ scoreThreshold: result.summary.scoreThreshold, iouIndex });
+          }
           setHistory(await evaluationHistory(db, projectId, runId));
         },
         (e: Error) => live && setError(e.message),
@@ -108,15 +137,29 @@ export function EvaluationPage({ projectId, runId }: { projectId: ProjectId; run
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [worker, db, projectId, runId, masks]);
 
+  // A class or cell kept from another evaluation may not exist in this one.
+  useEffect(() => {
+    if (!summary) return;
+    const classes = summary.classes.length;
+    const badClass = filter.category !== undefined && filter.category >= classes;
+    const badCell = filter.cell !== undefined && (filter.cell.row > classes || filter.cell.col > classes);
+    if (badClass || badCell) setFilter({ kind: filter.kind });
+  }, [summary, filter]);
+
   const rethreshold = (nextIou: number, nextScore: number) => {
     setIouIndex(nextIou);
     setScoreThreshold(nextScore);
-    lastChoice = { ...lastChoice, iouIndex: nextIou, scoreThreshold: nextScore };
-    if (view) void worker.threshold(nextIou, nextScore).then(setSummary, (e: Error) => setError(e.message));
+    remember({ iouIndex: nextIou, scoreThreshold: nextScore });
+    if (!view || busy) return; // an evaluation under way applies them when it ends
+    const request = ++thresholdRequest.current;
+    void worker.threshold(nextIou, nextScore).then(
+      (next) => request === thresholdRequest.current && setSummary(next),
+      (e: Error) => setError(e.message),
+    );
   };
   const changeFilter = (next: FailureFilter) => {
     setFilter(next);
-    lastChoice = { ...lastChoice, filter: next };
+    remember({ filter: next });
   };
 
   const open = (item: ObjectItem) => {
@@ -134,7 +177,7 @@ export function EvaluationPage({ projectId, runId }: { projectId: ProjectId; run
 
   if (project === null) return <MissingProject />;
   const run = runs.find((r) => r.id === runId);
-  const previous = history.length >= 2 ? history[history.length - 2] : undefined;
+  const previous = previousComparable(history);
   const current = history.at(-1);
 
   return (
@@ -169,7 +212,7 @@ export function EvaluationPage({ projectId, runId }: { projectId: ProjectId; run
             value={masks ? 'masks' : 'boxes'}
             onChange={(e) => {
               setMasks(e.target.value === 'masks');
-              lastChoice = { ...lastChoice, masks: e.target.value === 'masks' };
+              remember({ masks: e.target.value === 'masks' });
             }}
             aria-label="Match by"
           >
@@ -249,7 +292,8 @@ export function EvaluationPage({ projectId, runId }: { projectId: ProjectId; run
           </section>
           {previous && current && (
             <p className="muted history" data-testid="evaluation-change">
-              Since the previous evaluation: AP {signed(current.stats[0]! - previous.stats[0]!)}, AP50{' '}
+              Since the last evaluation at these thresholds: AP{' '}
+              {signed(current.stats[0]! - previous.stats[0]!)}, AP50{' '}
               {signed(current.stats[1]! - previous.stats[1]!)}, TP{' '}
               {current.total.tp - previous.total.tp >= 0 ? '+' : ''}
               {current.total.tp - previous.total.tp}, FP{' '}
@@ -298,10 +342,9 @@ export function EvaluationPage({ projectId, runId }: { projectId: ProjectId; run
                     value: c.ap,
                     detail: `${c.gtCount} labels, ${c.predCount} predictions, AP50 ${fmt(c.ap50)}${c.bestF1 ? `, best F1 ${c.bestF1.f1.toFixed(2)} at ${c.bestF1.threshold.toFixed(2)}` : ''}`,
                   }))}
-                selectedKey={selectedClass}
+                selectedKey={filter.category === undefined ? null : String(filter.category)}
                 onSelect={(key) => {
-                  const same = selectedClass === key;
-                  setSelectedClass(same ? null : key);
+                  const same = filter.category === Number(key);
                   const { category: _dropped, ...rest } = filter;
                   changeFilter(same ? rest : { ...rest, category: Number(key), kind: 'all' });
                 }}

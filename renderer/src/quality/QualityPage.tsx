@@ -57,6 +57,13 @@ export function QualityPage({ projectId }: { projectId: ProjectId }) {
     };
   }, [worker, projectId, reload]);
 
+  // Stable callbacks: the tables re-query when these change, so they must not change on every render.
+  const loadImages = useCallback((query: unknown) => worker.images(query as never), [worker]);
+  const loadObjects = useCallback((query: unknown) => worker.objects(query as never), [worker]);
+  const imageHistogram = useCallback((field: string) => worker.histogram('images', field), [worker]);
+  const objectHistogram = useCallback((field: string) => worker.histogram('objects', field), [worker]);
+  const loadHard = useCallback((runId: RunId, other?: RunId) => worker.hard(runId, other), [worker]);
+
   const back: EditorFocus['back'] = { label: 'Data quality', route: { page: 'quality', projectId } };
   const openImage = useCallback(
     (imageId: ImageId, annotationId?: string) => {
@@ -144,8 +151,8 @@ export function QualityPage({ projectId }: { projectId: ProjectId }) {
           key={`images-${reload}`}
           fields={IMAGE_FIELDS}
           initialSort="sharpness"
-          load={(query) => worker.images(query as never)}
-          histogram={(field) => worker.histogram('images', field)}
+          load={loadImages}
+          histogram={imageHistogram}
           rowKey={(row) => String(row.imageId)}
           onOpen={(row) => openImage(row.imageId as ImageId)}
           action={{
@@ -159,8 +166,8 @@ export function QualityPage({ projectId }: { projectId: ProjectId }) {
           key={`objects-${reload}`}
           fields={OBJECT_FIELDS}
           initialSort="relativeArea"
-          load={(query) => worker.objects(query as never)}
-          histogram={(field) => worker.histogram('objects', field)}
+          load={loadObjects}
+          histogram={objectHistogram}
           rowKey={(row) => String(row.annotationId)}
           onOpen={(row) => openImage(row.imageId as ImageId, String(row.annotationId))}
         />
@@ -183,7 +190,7 @@ export function QualityPage({ projectId }: { projectId: ProjectId }) {
       {overview && tab === 'queue' && (
         <HardSamples
           runs={overview.runs}
-          load={(runId, other) => worker.hard(runId, other)}
+          load={loadHard}
           onOpen={(imageId) => openImage(imageId)}
           onQueue={(rows) => {
             if (rows.length === 0) return;
@@ -278,7 +285,8 @@ function RowTable({
 }) {
   const [sort, setSort] = useState(initialSort);
   const [descending, setDescending] = useState(false);
-  const [filters, setFilters] = useState<Record<string, { min?: number; max?: number }>>({});
+  // What is typed ("0.", "-") stays as typed; only finite numbers filter.
+  const [filters, setFilters] = useState<Record<string, { min?: string; max?: string }>>({});
   const [text, setText] = useState('');
   const [limit, setLimit] = useState(PAGE);
   const [rows, setRows] = useState<Row[]>([]);
@@ -286,7 +294,16 @@ function RowTable({
   const [bins, setBins] = useState<{ bins: { from: number; to: number }[]; counts: number[] } | null>(null);
 
   const filterList = useMemo(
-    () => Object.entries(filters).map(([key, range]) => ({ key, ...range })),
+    () =>
+      Object.entries(filters).flatMap(([key, range]) => {
+        const min = range.min?.trim() ? Number(range.min) : undefined;
+        const max = range.max?.trim() ? Number(range.max) : undefined;
+        const bounds = {
+          ...(min !== undefined && Number.isFinite(min) ? { min } : {}),
+          ...(max !== undefined && Number.isFinite(max) ? { max } : {}),
+        };
+        return Object.keys(bounds).length > 0 ? [{ key, ...bounds }] : [];
+      }),
     [filters],
   );
   useEffect(() => {
@@ -312,7 +329,7 @@ function RowTable({
     setFilters((old) => {
       const next = { ...old, [key]: { ...old[key] } };
       if (raw.trim() === '') delete next[key]![bound];
-      else next[key]![bound] = Number(raw);
+      else next[key]![bound] = raw;
       if (next[key]!.min === undefined && next[key]!.max === undefined) delete next[key];
       return next;
     });
@@ -360,7 +377,7 @@ function RowTable({
             onSelectBin={(bin) => {
               const range = bins.bins[bin]!;
               setLimit(PAGE);
-              setFilters((old) => ({ ...old, [sort]: { min: range.from, max: range.to } }));
+              setFilters((old) => ({ ...old, [sort]: { min: String(range.from), max: String(range.to) } }));
             }}
           />
         </figure>

@@ -213,8 +213,10 @@ export function queryRows<Row extends object, Key extends string>(
   const needle = query.text?.trim().toLowerCase();
   const kept = rows.filter((row) => {
     if (needle) {
-      const text = Object.values(row)
-        .filter((v) => typeof v === 'string')
+      // Ids (imageId, annotationId, classId) are hidden UUIDs: matching them would keep rows for "a" or "2024".
+      const text = Object.entries(row)
+        .filter(([k, v]) => typeof v === 'string' && !k.endsWith('Id'))
+        .map(([, v]) => v as string)
         .join(' ')
         .toLowerCase();
       if (!text.includes(needle)) return false;

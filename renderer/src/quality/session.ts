@@ -83,7 +83,11 @@ function binned(values: readonly number[], bins: number) {
   const counts = new Array<number>(bins).fill(0);
   for (const v of values) counts[Math.min(bins - 1, Math.floor((v - min) / width))]!++;
   return {
-    bins: counts.map((_, i) => ({ from: min + i * width, to: i === bins - 1 ? max : min + (i + 1) * width })),
+    // When every value is equal the bins are 1 wide from it: the last then ends past `max`, not at it.
+    bins: counts.map((_, i) => ({
+      from: min + i * width,
+      to: i === bins - 1 && max > min ? max : min + (i + 1) * width,
+    })),
     counts,
   };
 }

@@ -115,9 +115,17 @@ export const useUi = create<UiState>((set) => ({
         (state.route.page !== 'projects' &&
           'projectId' in route &&
           route.projectId !== state.route.projectId);
+      // "Back to …" lasts while the user stays in the editor of that project; any other screen ends it.
+      const focus =
+        state.focus &&
+        route.page === 'image' &&
+        'projectId' in state.focus.back.route &&
+        route.projectId === state.focus.back.route.projectId
+          ? state.focus
+          : null;
       return leavingProject
-        ? { route, selection: emptySelection, gallery: { ...state.gallery, nameFilter: '' } }
-        : { route };
+        ? { route, focus, selection: emptySelection, gallery: { ...state.gallery, nameFilter: '' } }
+        : { route, focus };
     }),
   setGallery: (patch) =>
     set((state) => ({ gallery: { ...state.gallery, ...patch }, selection: emptySelection })),

@@ -187,7 +187,11 @@ export function readCocoEvaluationInput(
     // w × h (even with a mask); otherwise each area is its mask's, and a missing box is the mask's box.
     let bbox = box;
     let area: number;
-    const rle = segmentation ? segmentationToRle(segmentation, image.height, image.width) : undefined;
+    // The mask is rasterised only when the box or the area needs it (box results with masks skip it).
+    const rle =
+      segmentation && (!bbox || !boxResults)
+        ? segmentationToRle(segmentation, image.height, image.width)
+        : undefined;
     if (!bbox && rle) bbox = maskToBox(rle);
     if (!bbox) return problem(`${where} has neither a bbox nor a segmentation`);
     if (boxResults || !rle) area = bbox[2] * bbox[3];

@@ -7,6 +7,9 @@
 import { maskIous, segmentationToRle, rleFromPolygons } from './masks';
 import type { EvalId, EvaluationInput, EvaluationParams, RleMask } from './types';
 
+/** 100,000 images × 500 classes (LVIS val: 20,000 × 1,203 = 24 million). */
+export const MAX_IMAGE_CLASS_PAIRS = 50_000_000;
+
 /** Per prediction, threshold and size range: what matching made of it. */
 export const OUTCOME = { none: 0, truePositive: 1, falsePositive: 2, ignored: 3 } as const;
 
@@ -95,6 +98,12 @@ export function matchPredictions(input: EvaluationInput, params: EvaluationParam
   const N = dts.length;
   const G = gts.length;
   const maxDet = maxDets[maxDets.length - 1]!;
+  // Groups are dense arrays over images × classes (20 bytes per pair): refuse sizes that would not fit.
+  if (I * K > MAX_IMAGE_CLASS_PAIRS)
+    throw new RangeError(
+      `${I} images × ${K} classes is ${I * K} image–class pairs, more than the ${MAX_IMAGE_CLASS_PAIRS} ` +
+        'the evaluator takes at once; evaluate a subset of the images or classes',
+    );
   const imageIndex = indexOf(images);
   const categoryIndex = indexOf(categories);
 

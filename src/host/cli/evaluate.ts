@@ -360,6 +360,8 @@ export async function mineCommand(args: string[], io: CliIo): Promise<number> {
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   if (values.gt === undefined || values.pred === undefined || values.out === undefined)
     throw new UsageError('--gt <gt.json>, --pred <preds.json> and --out <failures.json> are required');
+  if ([values.gt, values.pred].some((input) => resolve(input) === resolve(values.out!)))
+    throw new UsageError(`--out ${values.out} is one of the inputs; choose another file for the failures`);
   const iouType = iouTypeFlag(values['iou-type']);
   const iou = iouFlag(values.iou, [0.5]);
   if (iou.length !== 1) throw new UsageError(`--iou takes one threshold for mining, not "${values.iou}"`);

@@ -3,7 +3,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
-import { HostError } from '../../core/api/errors';
 import type { ImageQuality } from '../../core/quality/imageStats';
 import type { RootRegistry } from '../roots';
 import { decodeForQuality, qualityOfPixels } from './quality';
@@ -42,8 +41,8 @@ async function measureIfUnchanged(
 
 /**
  * Quality of each image, keyed by content hash, measured once per hash. Paths that resolve outside
- * their root (links leading out) refuse the whole call with `forbidden`; unknown roots, missing,
- * unreadable, undecodable or changed files are left out, so the caller can tell "no answer" apart.
+ * their root (a link changed to lead out since import) are never read; like unknown roots and missing,
+ * unreadable, undecodable or changed files they are left out, so one bad file cannot block the rest.
  */
 export async function qualityOfImages(
   roots: RootRegistry,
@@ -59,8 +58,6 @@ export async function qualityOfImages(
     for (const ref of refs) {
       const resolved = await roots.resolve(ref.rootId, ref.relPath.split('/'));
       if (resolved.ok) paths.push(resolved.path);
-      else if (resolved.status === 403)
-        throw new HostError('forbidden', `"${ref.relPath}" leads outside its project folder`);
     }
     if (paths.length > 0) located.push({ sha256, paths });
   }
