@@ -72,9 +72,10 @@ test('evaluate a run, open a failure in the editor, fix a missing label and see 
   await expect(missing).toBeVisible();
   await expect(missing).toContainText('background');
   await missing.getByRole('button', { name: /^Tag / }).click();
-  await page.getByRole('dialog', { name: 'Tag object' }).getByLabel('missing label').check();
+  await page.getByRole('dialog', { name: 'Tag object' }).getByLabel('missing label', { exact: true }).check();
+  await page.getByRole('dialog', { name: 'Tag object' }).getByLabel('image reviewed').check();
   await page.getByRole('dialog', { name: 'Tag object' }).getByRole('button', { name: 'Done' }).click();
-  await expect(missing.locator('.chip')).toHaveText(['missing label']);
+  await expect(missing.locator('.chip')).toHaveText(['missing label', 'image: reviewed']);
   await screenshot(page, '63-evaluation-false-positives');
 
   // Fix it where it happened: the editor opens with the prediction selected; accept it as the label.

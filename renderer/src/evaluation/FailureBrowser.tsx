@@ -10,7 +10,7 @@ import type { EvaluationSummary, ObjectListKind, ObjectQuery } from '../../../sr
 import type { ProjectId } from '../../../src/core/ids';
 import { Tabs } from '../components/Tabs';
 import type { LabelLoopDatabase } from '../db/database';
-import { keysTagged, SUGGESTED_TAGS, tagsOf, toggleTag } from '../db/evaluations';
+import { keysTagged, objectKey, SUGGESTED_TAGS, tagsOf, toggleTag } from '../db/evaluations';
 import { ObjectPatch } from './ObjectPatch';
 import type { EvaluationWorker } from './evaluationWorker';
 import type { ObjectItem } from './session';
@@ -80,15 +80,14 @@ export function FailureBrowser({
       let count = answer.total;
       if (filter.tag) {
         const tagged = await keysTagged(db, projectId, filter.tag);
-        rows = rows.filter((item) => tagged.has(item.tagKey));
+        rows = rows.filter((item) => tagged.has(item.tagKey) || tagged.has(objectKey.image(item.imageId)));
         count = rows.length;
         rows = rows.slice(0, limit);
       }
-      const found = await tagsOf(
-        db,
-        projectId,
-        rows.map((item) => item.tagKey),
-      );
+      const found = await tagsOf(db, projectId, [
+        ...rows.map((item) => item.tagKey),
+        ...new Set(rows.map((item) => objectKey.image(item.imageId))),
+      ]);
       if (!live) return;
       setItems(rows);
       setTotal(count);
@@ -100,15 +99,15 @@ export function FailureBrowser({
   }, [worker, db, projectId, filter, limit, summary]);
 
   // Shown at once, then replaced by what was stored.
-  const tag = (item: ObjectItem, name: string) => {
+  const tag = (item: ObjectItem, name: string, key = item.tagKey) => {
     const tagName = name.trim();
-    const current = tags.get(item.tagKey) ?? [];
+    const current = tags.get(key) ?? [];
     const next = current.includes(tagName)
       ? current.filter((t) => t !== tagName)
       : [...current, tagName].sort();
-    setTags((old) => new Map(old).set(item.tagKey, next));
-    void toggleTag(db, projectId, item.tagKey, item.imageId, tagName).then((saved) =>
-      setTags((old) => new Map(old).set(item.tagKey, saved)),
+    setTags((old) => new Map(old).set(key, next));
+    void toggleTag(db, projectId, key, item.imageId, tagName).then((saved) =>
+      setTags((old) => new Map(old).set(key, saved)),
     );
   };
 
@@ -180,6 +179,7 @@ export function FailureBrowser({
               api={api}
               item={item}
               tags={tags.get(item.tagKey) ?? []}
+              imageTags={tags.get(objectKey.image(item.imageId)) ?? []}
               onOpen={onOpen}
               onTag={setTagging}
             />
@@ -194,7 +194,7 @@ export function FailureBrowser({
       {tagging && (
         <div className="tag-menu" role="dialog" aria-label="Tag object">
           <p>
-            Tag <strong>{tagging.fileName}</strong>
+            Tag this object in <strong>{tagging.fileName}</strong>:
           </p>
           {SUGGESTED_TAGS.map((name) => (
             <label key={name} className="check">
@@ -202,6 +202,18 @@ export function FailureBrowser({
                 type="checkbox"
                 checked={(tags.get(tagging.tagKey) ?? []).includes(name)}
                 onChange={() => tag(tagging, name)}
+              />
+              {name}
+            </label>
+          ))}
+          <p>The whole image:</p>
+          {SUGGESTED_TAGS.map((name) => (
+            <label key={`image-${name}`} className="check">
+              <input
+                type="checkbox"
+                aria-label={`image ${name}`}
+                checked={(tags.get(objectKey.image(tagging.imageId)) ?? []).includes(name)}
+                onChange={() => tag(tagging, name, objectKey.image(tagging.imageId))}
               />
               {name}
             </label>

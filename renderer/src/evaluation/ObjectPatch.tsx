@@ -40,12 +40,15 @@ export function ObjectPatch({
   api,
   item,
   tags,
+  imageTags,
   onOpen,
   onTag,
 }: {
   api: ApiClient;
   item: ObjectItem;
   tags: readonly string[];
+  /** Tags on the whole image, shown apart from the object's. */
+  imageTags: readonly string[];
   onOpen: (item: ObjectItem) => void;
   onTag: (item: ObjectItem) => void;
 }) {
@@ -107,6 +110,11 @@ export function ObjectPatch({
           {tags.map((tag) => (
             <span key={tag} className="chip">
               {tag}
+            </span>
+          ))}
+          {imageTags.map((tag) => (
+            <span key={`image-${tag}`} className="chip image-tag" title="a tag on the whole image">
+              image: {tag}
             </span>
           ))}
           <button type="button" className="link" onClick={() => onTag(item)} aria-label={`Tag ${title}`}>
