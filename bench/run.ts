@@ -22,7 +22,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
+import { differenceHash } from '../src/host/images/dhash';
 import { decodeForQuality, qualityOfPixels } from '../src/host/images/quality';
+import { thumbnailPixels } from '../src/host/images/probe';
 import type { AnyJobEvent, ImportJobEvent } from '../src/core/api/contract';
 import type { ImportSummary } from '../src/core/images/types';
 import { createHost } from '../src/host/host';
@@ -257,14 +259,19 @@ async function bareLoop(folder: string): Promise<RunResult> {
         hashes.add(sha256);
         const metadata = await sharp(input).metadata();
         if (!metadata.width || !metadata.height) throw new Error('no size');
-        // Since issue 9 the import also measures brightness, contrast and sharpness on a 512 px decode and
-        // makes the thumbnail from it: the baseline does the same with nothing around it.
+        // The import decodes once at 512 px, measures brightness/contrast/sharpness (issue 9), shrinks the
+        // thumbnail from those pixels and hashes it (dHash, issue 5): the baseline does the same, bare.
         const pixels = await decodeForQuality(input);
+        const shrinking = thumbnailPixels(pixels);
         qualityOfPixels(pixels);
-        await sharp(pixels.data, { raw: pixels.info })
-          .resize(256, 256, { fit: 'inside', withoutEnlargement: true })
-          .webp({ quality: 80 })
-          .toFile(join(outDir, `${sha256}.webp`));
+        const { data, info } = await shrinking;
+        const [webp] = await Promise.all([
+          sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } })
+            .webp({ quality: 80 })
+            .toBuffer(),
+          differenceHash({ data, info }),
+        ]);
+        await writeFile(join(outDir, `${sha256}.webp`), webp);
       }
     };
     await Promise.all(Array.from({ length: IN_FLIGHT }, worker));

@@ -6,11 +6,9 @@
 
 import { expect, test } from '@playwright/test';
 import { EvaluationScreen } from './pages/evaluation';
-import { ModelsScreen } from './pages/models';
-import { ProjectsScreen, screenshot } from './pages/screens';
+import { runSampleDetector } from './flows/sampleRun';
+import { screenshot } from './pages/screens';
 import { startBrowserMode, type RunningApp } from './support/browserMode';
-
-const SAMPLE = 'Sample: text and shapes';
 
 let app: RunningApp | undefined;
 test.afterEach(async () => {
@@ -22,15 +20,7 @@ test('evaluate a run, open a failure in the editor, fix a missing label and see 
   page,
 }) => {
   app = await startBrowserMode({ sample: true });
-  await page.goto(app.url);
-  const projects = new ProjectsScreen(page);
-  await expect(projects.row(SAMPLE)).toBeVisible({ timeout: 60_000 });
-  await projects.open(SAMPLE);
-  await page.getByRole('button', { name: /^Models/ }).click();
-  const models = new ModelsScreen(page);
-  await models.expectVisible();
-  const run = await models.runOnAll(2);
-  await expect(models.status(run)).toHaveText('done', { timeout: 120_000 });
+  const { run } = await runSampleDetector(page, app);
   await run.getByRole('button', { name: 'Evaluate' }).click();
 
   const evaluation = new EvaluationScreen(page);

@@ -5,11 +5,9 @@
  */
 
 import { expect, test } from '@playwright/test';
-import { ModelsScreen } from './pages/models';
-import { ProjectsScreen, screenshot } from './pages/screens';
+import { SAMPLE, runSampleDetector } from './flows/sampleRun';
+import { screenshot } from './pages/screens';
 import { startBrowserMode, type RunningApp } from './support/browserMode';
-
-const SAMPLE = 'Sample: text and shapes';
 
 let app: RunningApp | undefined;
 test.afterEach(async () => {
@@ -21,18 +19,9 @@ test('data quality: sort and filter images and objects by measured fields, simil
   page,
 }) => {
   app = await startBrowserMode({ sample: true });
-  await page.goto(app.url);
-  const projects = new ProjectsScreen(page);
-  await expect(projects.row(SAMPLE)).toBeVisible({ timeout: 60_000 });
-  await projects.open(SAMPLE);
-
   // A model run first, so the hard-sample queue has confidences to rank.
-  await page.getByRole('button', { name: /^Models/ }).click();
-  const models = new ModelsScreen(page);
-  await models.expectVisible();
-  const run = await models.runOnAll(2);
-  await expect(models.status(run)).toHaveText('done', { timeout: 120_000 });
-  await page.getByRole('button', { name: 'Sample: text and shapes' }).click();
+  await runSampleDetector(page, app);
+  await page.getByRole('button', { name: SAMPLE }).click();
   await page.getByRole('button', { name: 'Data quality' }).click();
 
   await expect(page.locator('[data-page="quality"]')).toBeVisible();

@@ -1,11 +1,10 @@
 /** Evaluation data in the project database: a run and the labels read as evaluation input, history, review tags. */
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Annotation, AnnotationId, Geometry } from '../../../src/core/annotations/types';
+import type { Annotation } from '../../../src/core/annotations/types';
 import { counts } from '../../../src/core/evaluation/failures';
 import type { ImageId, ProjectId } from '../../../src/core/ids';
-import type { Prediction, PredictionRun, RunId } from '../../../src/core/predictions/types';
-import { SCHEMA_FORMAT, type AnnotationSchema, type LabelClass } from '../../../src/core/schema/types';
+import type { PredictionRun, RunId } from '../../../src/core/predictions/types';
 import type { LabelLoopDatabase } from './database';
 import {
   evaluationHistory,
@@ -18,56 +17,25 @@ import {
   type EvaluationRecord,
 } from './evaluations';
 import { addPredictionRun, deleteRun } from './predictions';
-import { createProject, deleteProject } from './projects';
-import { applySchemaChange } from './schemas';
-import { openTestDatabase, probedImage } from './testDatabase';
+import { deleteProject } from './projects';
+import { openTestDatabase } from './testDatabase';
+import {
+  addProject,
+  annotation,
+  box,
+  imageLabels,
+  imageRecord,
+  labelClass,
+  prediction,
+  streetSchema,
+} from './testFixtures';
 
-const labelClass = (id: string, geometries: LabelClass['geometries']): LabelClass => ({
-  id,
-  name: id.slice(2),
-  color: '#ff0000',
-  geometries,
-  attributes: [],
-});
-
-const SCHEMA: AnnotationSchema = {
-  format: SCHEMA_FORMAT,
-  name: 'Street',
-  classes: [
-    labelClass('c-car', ['box', 'polygon']),
-    labelClass('c-vehicle', []),
-    labelClass('c-person', ['box', 'point']),
-    labelClass('c-night', ['tag']),
-  ],
-  imageAttributes: [],
-  tagging: { requireAtLeastOne: false, multiLabel: true },
-};
-
-const box = (x: number, y: number, width: number, height: number): Geometry => ({
-  kind: 'box',
-  x,
-  y,
-  width,
-  height,
-});
-const annotation = (id: string, classId: string, geometry: Geometry): Annotation => ({
-  id: id as AnnotationId,
-  classId,
-  geometry,
-  attributes: {},
-  schemaVersion: 1,
-  createdBy: 'test',
-  createdAt: 0,
-  updatedBy: 'test',
-  updatedAt: 0,
-});
-const prediction = (id: string, classId: string | null, geometry: Geometry, score: number): Prediction => ({
-  id,
-  classId,
-  label: classId ?? 'bicycle',
-  score,
-  geometry,
-});
+const SCHEMA = streetSchema([
+  labelClass('c-car', ['box', 'polygon']),
+  labelClass('c-vehicle', []),
+  labelClass('c-person', ['box', 'point']),
+  labelClass('c-night', ['tag']),
+]);
 
 let db: LabelLoopDatabase;
 let projectId: ProjectId;
@@ -75,24 +43,8 @@ let projectId: ProjectId;
 const img = (n: number) => `img-${n}` as ImageId;
 const FILE_NAMES = ['c.jpg', 'a.jpg', 'b.jpg', 'd.jpg'];
 
-async function addProject(name: string, schema = true): Promise<ProjectId> {
-  const id = (await createProject(db, name)).id;
-  if (schema)
-    await applySchemaChange(db, id, { type: 'edit-schema', schema: SCHEMA, summary: 'Street' }, 'test');
-  return id;
-}
-
-async function addLabels(project: ProjectId, imageId: ImageId, annotations: Annotation[]) {
-  await db.annotations.put({
-    imageId,
-    projectId: project,
-    annotations,
-    tags: [],
-    attributes: {},
-    classIds: [...new Set(annotations.map((a) => a.classId))].sort(),
-    updatedAt: 0,
-  });
-}
+const addLabels = (project: ProjectId, imageId: ImageId, annotations: Annotation[]) =>
+  db.annotations.put(imageLabels(project, imageId, annotations));
 
 const run = (id: string, source: PredictionRun['source'], project = projectId): PredictionRun => ({
   id: id as RunId,
@@ -106,15 +58,9 @@ const run = (id: string, source: PredictionRun['source'], project = projectId): 
 
 beforeEach(async () => {
   db = openTestDatabase().db;
-  projectId = await addProject('Street');
+  projectId = await addProject(db, 'Street', SCHEMA);
   await db.images.bulkAdd(
-    FILE_NAMES.map((fileName, i) => ({
-      ...probedImage(fileName, i + 1),
-      id: img(i + 1),
-      projectId,
-      status: 'new' as const,
-      importedAt: i,
-    })),
+    FILE_NAMES.map((fileName, i) => imageRecord(projectId, img(i + 1), fileName, i + 1, { importedAt: i })),
   );
   await addLabels(projectId, img(2), [
     annotation('a-car', 'c-car', box(10, 10, 100, 100)),
@@ -217,7 +163,7 @@ describe('loadEvaluationInput', () => {
   });
 
   it("refuses another project's run", async () => {
-    const other = await addProject('Other');
+    const other = await addProject(db, 'Other', SCHEMA);
     await addPredictionRun(db, run('run-other', 'import', other), []);
     await expect(loadEvaluationInput(db, projectId, 'run-other' as RunId, false)).rejects.toThrow(
       'This run is not in the project any more.',
@@ -228,7 +174,7 @@ describe('loadEvaluationInput', () => {
   });
 
   it('refuses a project without a schema', async () => {
-    const bare = await addProject('Bare', false);
+    const bare = await addProject(db, 'Bare');
     await addPredictionRun(db, run('run-bare', 'import', bare), []);
     await expect(loadEvaluationInput(db, bare, 'run-bare' as RunId, false)).rejects.toThrow(
       'The project has no annotation schema',
@@ -299,7 +245,7 @@ describe('review tags', () => {
     await toggleTag(db, projectId, predictionKey, img(2), 'missing label');
     await toggleTag(db, projectId, predictionKey, img(2), 'reviewed');
     await toggleTag(db, projectId, objectKey.image(img(3)), img(3), 'reviewed');
-    const other = await addProject('Other');
+    const other = await addProject(db, 'Other', SCHEMA);
     await toggleTag(db, other, objectKey.annotation('x'), img(9), 'missing label');
 
     expect(await keysTagged(db, projectId, 'missing label')).toEqual(new Set([key, predictionKey]));
@@ -313,7 +259,7 @@ describe('review tags', () => {
   });
 
   it("goes with its project: deleting the project deletes its evaluations and tags, not another project's", async () => {
-    const other = await addProject('Other');
+    const other = await addProject(db, 'Other', SCHEMA);
     await saveEvaluation(db, record('run-model', 1000));
     await saveEvaluation(db, record('run-x', 1000, other));
     await toggleTag(db, projectId, key, img(2), 'reviewed');

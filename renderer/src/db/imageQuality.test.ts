@@ -6,9 +6,8 @@ import { fail, ok, type Result } from '../../../src/core/api/errors';
 import type { ImageQuality } from '../../../src/core/quality/imageStats';
 import type { LabelLoopDatabase } from './database';
 import { QUALITY_BATCH, fillMissingImageQuality } from './imageQuality';
-import { addImportedImages } from './images';
-import { createProject } from './projects';
-import { contentHash, openTestDatabase, probedImage, TEST_ROOT } from './testDatabase';
+import { contentHash, probedImage, TEST_ROOT } from './testDatabase';
+import { importedProject } from './testFixtures';
 
 const open: LabelLoopDatabase[] = [];
 afterEach(() => {
@@ -41,17 +40,13 @@ function fakeHost(gone: ReadonlySet<string> = new Set(), failing = false) {
 }
 
 async function projectWith(count: number, measuredFrom: number) {
-  const { db } = openTestDatabase();
-  open.push(db);
-  const project = await createProject(db, 'Old');
-  await addImportedImages(
-    db,
-    project.id,
+  const project = await importedProject(
     Array.from({ length: count }, (_, i) =>
       probedImage(`img${i}.jpg`, i + 1, i >= measuredFrom ? { quality: MEASURED_AT_IMPORT } : {}),
     ),
   );
-  return { db, projectId: project.id };
+  open.push(project.db);
+  return project;
 }
 
 describe('fillMissingImageQuality', () => {

@@ -4,10 +4,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ApiClient } from '../../../src/core/api/contract';
 import { fail, ok, type Result } from '../../../src/core/api/errors';
 import type { LabelLoopDatabase } from './database';
-import { addImportedImages } from './images';
 import { HASH_BATCH, fillMissingPerceptualHashes } from './perceptualHashes';
-import { createProject } from './projects';
-import { contentHash, openTestDatabase, probedImage } from './testDatabase';
+import { contentHash, probedImage } from './testDatabase';
+import { importedProject } from './testFixtures';
 
 const open: LabelLoopDatabase[] = [];
 afterEach(() => {
@@ -28,17 +27,13 @@ function fakeHost(gone: ReadonlySet<string> = new Set(), failing = false) {
 }
 
 async function projectWith(count: number, hashedFrom: number) {
-  const { db } = openTestDatabase();
-  open.push(db);
-  const project = await createProject(db, 'Old');
-  await addImportedImages(
-    db,
-    project.id,
+  const project = await importedProject(
     Array.from({ length: count }, (_, i) =>
       probedImage(`img${i}.jpg`, i + 1, i >= hashedFrom ? { dhash: 'abcdabcdabcdabcd' } : {}),
     ),
   );
-  return { db, projectId: project.id };
+  open.push(project.db);
+  return project;
 }
 
 describe('fillMissingPerceptualHashes', () => {

@@ -1,57 +1,26 @@
 /** One evaluation held in memory: evaluate once, then change thresholds and list objects without reading again. */
 
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Annotation, AnnotationId, Geometry } from '../../../src/core/annotations/types';
+import type { Annotation } from '../../../src/core/annotations/types';
 import type { ImageId, ProjectId } from '../../../src/core/ids';
-import type { Prediction, RunId } from '../../../src/core/predictions/types';
-import { SCHEMA_FORMAT, type AnnotationSchema } from '../../../src/core/schema/types';
+import type { RunId } from '../../../src/core/predictions/types';
 import type { LabelLoopDatabase } from '../db/database';
 import { evaluationHistory } from '../db/evaluations';
 import { addPredictionRun } from '../db/predictions';
-import { createProject } from '../db/projects';
-import { applySchemaChange } from '../db/schemas';
-import { openTestDatabase, probedImage } from '../db/testDatabase';
+import { openTestDatabase } from '../db/testDatabase';
+import {
+  addProject,
+  annotation,
+  box,
+  imageLabels,
+  imageRecord,
+  labelClass,
+  prediction,
+  streetSchema,
+} from '../db/testFixtures';
 import { createEvaluationSession } from './session';
 
-const SCHEMA: AnnotationSchema = {
-  format: SCHEMA_FORMAT,
-  name: 'Street',
-  classes: ['car', 'person'].map((name) => ({
-    id: `c-${name}`,
-    name,
-    color: '#ff0000',
-    geometries: ['box' as const],
-    attributes: [],
-  })),
-  imageAttributes: [],
-  tagging: { requireAtLeastOne: false, multiLabel: true },
-};
-
-const box = (x: number, y: number, width: number, height: number): Geometry => ({
-  kind: 'box',
-  x,
-  y,
-  width,
-  height,
-});
-const annotation = (id: string, classId: string, geometry: Geometry): Annotation => ({
-  id: id as AnnotationId,
-  classId,
-  geometry,
-  attributes: {},
-  schemaVersion: 1,
-  createdBy: 'test',
-  createdAt: 0,
-  updatedBy: 'test',
-  updatedAt: 0,
-});
-const prediction = (id: string, classId: string, geometry: Geometry, score: number): Prediction => ({
-  id,
-  classId,
-  label: classId,
-  score,
-  geometry,
-});
+const SCHEMA = streetSchema([labelClass('c-car', ['box']), labelClass('c-person', ['box'])]);
 
 const RUN = 'run-1' as RunId;
 const imgA = 'img-a' as ImageId;
@@ -65,27 +34,12 @@ let projectId: ProjectId;
  */
 beforeEach(async () => {
   db = openTestDatabase().db;
-  projectId = (await createProject(db, 'Street')).id;
-  await applySchemaChange(db, projectId, { type: 'edit-schema', schema: SCHEMA, summary: 'Street' }, 'test');
+  projectId = await addProject(db, 'Street', SCHEMA);
   await db.images.bulkAdd(
-    [imgA, imgB].map((id, i) => ({
-      ...probedImage(`${id.slice(4)}.jpg`, i + 1),
-      id,
-      projectId,
-      status: 'new' as const,
-      importedAt: i,
-    })),
+    [imgA, imgB].map((id, i) => imageRecord(projectId, id, `${id.slice(4)}.jpg`, i + 1, { importedAt: i })),
   );
   const labels = (imageId: ImageId, annotations: Annotation[]) =>
-    db.annotations.put({
-      imageId,
-      projectId,
-      annotations,
-      tags: [],
-      attributes: {},
-      classIds: [...new Set(annotations.map((a) => a.classId))].sort(),
-      updatedAt: 0,
-    });
+    db.annotations.put(imageLabels(projectId, imageId, annotations));
   await labels(imgA, [
     annotation('a-car', 'c-car', box(0, 0, 100, 100)),
     annotation('a-person', 'c-person', box(200, 200, 50, 100)),

@@ -1,58 +1,18 @@
 /** Image and object rows of the Data quality screen, and the sorting, filtering and paging over them. */
 
 import { describe, expect, it } from 'vitest';
-import type {
-  Annotation,
-  AnnotationId,
-  Geometry,
-  ImageAnnotations,
-} from '../../../src/core/annotations/types';
+import type { Annotation, ImageAnnotations } from '../../../src/core/annotations/types';
 import type { ImageRecord } from '../../../src/core/images/types';
 import type { ImageId, ProjectId } from '../../../src/core/ids';
-import { probedImage } from '../db/testDatabase';
+import { annotation, box, imageLabels, imageRecord } from '../db/testFixtures';
 import { imageRows, objectRows, queryRows, type RowQuery } from './qualityRows';
 
 const PROJECT = 'project-1' as ProjectId;
-const box = (x: number, y: number, width: number, height: number): Geometry => ({
-  kind: 'box',
-  x,
-  y,
-  width,
-  height,
-});
-const annotation = (id: string, classId: string, geometry: Geometry): Annotation => ({
-  id: id as AnnotationId,
-  classId,
-  geometry,
-  attributes: {},
-  schemaVersion: 1,
-  createdBy: 'test',
-  createdAt: 0,
-  updatedBy: 'test',
-  updatedAt: 0,
-});
-const image = (id: string, width: number, height: number, extra: Partial<ImageRecord> = {}): ImageRecord => ({
-  ...probedImage(`${id}.jpg`, id.length, { width, height }),
-  id: id as ImageId,
-  projectId: PROJECT,
-  status: 'new',
-  importedAt: 0,
-  ...extra,
-});
+const image = (id: string, width: number, height: number, extra: Partial<ImageRecord> = {}): ImageRecord =>
+  imageRecord(PROJECT, id as ImageId, `${id}.jpg`, id.length, { width, height, ...extra });
 const labelsOf = (entries: [string, Annotation[]][]) =>
   new Map<ImageId, ImageAnnotations>(
-    entries.map(([id, annotations]) => [
-      id as ImageId,
-      {
-        imageId: id as ImageId,
-        projectId: PROJECT,
-        annotations,
-        tags: [],
-        attributes: {},
-        classIds: [...new Set(annotations.map((a) => a.classId))].sort(),
-        updatedAt: 0,
-      },
-    ]),
+    entries.map(([id, annotations]) => [id as ImageId, imageLabels(PROJECT, id as ImageId, annotations)]),
   );
 const id = (s: string) => s as ImageId;
 

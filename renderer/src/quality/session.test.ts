@@ -1,7 +1,7 @@
 /** The Data quality session: overview, rows, histograms, "more like this" and the hard-sample queue from a project database. */
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Annotation, AnnotationId, Geometry } from '../../../src/core/annotations/types';
+import type { Annotation } from '../../../src/core/annotations/types';
 import type { ImageId, ProjectId } from '../../../src/core/ids';
 import type {
   ModelRunDetails,
@@ -11,53 +11,22 @@ import type {
   TagPrediction,
 } from '../../../src/core/predictions/types';
 import { counts } from '../../../src/core/evaluation/failures';
-import { SCHEMA_FORMAT, type AnnotationSchema, type LabelClass } from '../../../src/core/schema/types';
 import type { LabelLoopDatabase } from '../db/database';
 import { saveEvaluation } from '../db/evaluations';
-import { createProject } from '../db/projects';
-import { applySchemaChange } from '../db/schemas';
-import { openTestDatabase, probedImage } from '../db/testDatabase';
+import { openTestDatabase } from '../db/testDatabase';
+import {
+  addProject,
+  annotation,
+  box,
+  imageLabels,
+  imageRecord,
+  labelClass,
+  prediction,
+  streetSchema,
+} from '../db/testFixtures';
 import { createQualitySession, type QualitySession } from './session';
 
-const labelClass = (id: string, geometries: LabelClass['geometries']): LabelClass => ({
-  id,
-  name: id.slice(2),
-  color: '#ff0000',
-  geometries,
-  attributes: [],
-});
-const SCHEMA: AnnotationSchema = {
-  format: SCHEMA_FORMAT,
-  name: 'Street',
-  classes: [labelClass('c-car', ['box']), labelClass('c-person', ['box', 'tag'])],
-  imageAttributes: [],
-  tagging: { requireAtLeastOne: false, multiLabel: true },
-};
-const box = (x: number, y: number, width: number, height: number): Geometry => ({
-  kind: 'box',
-  x,
-  y,
-  width,
-  height,
-});
-const annotation = (id: string, classId: string, geometry: Geometry): Annotation => ({
-  id: id as AnnotationId,
-  classId,
-  geometry,
-  attributes: {},
-  schemaVersion: 1,
-  createdBy: 'test',
-  createdAt: 0,
-  updatedBy: 'test',
-  updatedAt: 0,
-});
-const prediction = (id: string, classId: string, geometry: Geometry, score: number): Prediction => ({
-  id,
-  classId,
-  label: classId,
-  score,
-  geometry,
-});
+const SCHEMA = streetSchema([labelClass('c-car', ['box']), labelClass('c-person', ['box', 'tag'])]);
 const tag = (classId: string, score: number): TagPrediction => ({ classId, label: classId, score });
 
 /** Ids are not in file-name order, so file-name order is visibly the session's. */
@@ -93,8 +62,7 @@ async function addPredictions(id: string, perImage: [string, Prediction[], TagPr
 
 beforeEach(async () => {
   db = openTestDatabase().db;
-  projectId = (await createProject(db, 'Street')).id;
-  await applySchemaChange(db, projectId, { type: 'edit-schema', schema: SCHEMA, summary: 'Street' }, 'test');
+  projectId = await addProject(db, 'Street', SCHEMA);
   // dHashes: a and b 1 bit apart (near-duplicates), c 8 bits from a and 7 from b; d and e unhashed.
   const images: [string, string | undefined][] = [
     ['a', '0000000000000000'],
@@ -104,15 +72,15 @@ beforeEach(async () => {
     ['e', undefined],
   ];
   await db.images.bulkAdd(
-    images.map(([name, dhash], i) => ({
-      ...probedImage(`${name}.jpg`, i + 1, { width: 1000, height: 1000 }),
-      id: img(name),
-      projectId,
-      status: 'new' as const,
-      importedAt: 5 - i,
-      ...(dhash ? { dhash } : {}),
-      ...(name === 'a' ? { quality: { brightness: 0.5, contrast: 0.2, sharpness: 80 } } : {}),
-    })),
+    images.map(([name, dhash], i) =>
+      imageRecord(projectId, img(name), `${name}.jpg`, i + 1, {
+        width: 1000,
+        height: 1000,
+        importedAt: 5 - i,
+        ...(dhash ? { dhash } : {}),
+        ...(name === 'a' ? { quality: { brightness: 0.5, contrast: 0.2, sharpness: 80 } } : {}),
+      }),
+    ),
   );
   const labels: [string, Annotation[], string[]][] = [
     [
@@ -127,15 +95,7 @@ beforeEach(async () => {
     ['d', [], ['c-person']],
   ];
   await db.annotations.bulkPut(
-    labels.map(([name, annotations, tags]) => ({
-      imageId: img(name),
-      projectId,
-      annotations,
-      tags,
-      attributes: {},
-      classIds: [...new Set([...annotations.map((a) => a.classId), ...tags])].sort(),
-      updatedAt: 0,
-    })),
+    labels.map(([name, annotations, tags]) => imageLabels(projectId, img(name), annotations, tags)),
   );
 
   await db.predictionRuns.bulkAdd([

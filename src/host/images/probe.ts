@@ -58,7 +58,7 @@ const bitDepthOf = (depth: string | undefined): number =>
 const reasonOf = (error: unknown): string => (error instanceof Error ? error.message : String(error)).trim();
 
 /** The thumbnail's pixels, shrunk from the quality-size decode (already small enough when the image is). */
-async function thumbnailPixels(decoded: RawPixels): Promise<RawPixels> {
+export async function thumbnailPixels(decoded: RawPixels): Promise<RawPixels> {
   const { width, height, channels } = decoded.info;
   if (width <= THUMBNAIL_SIZE && height <= THUMBNAIL_SIZE) return decoded;
   const { data, info } = await sharp(decoded.data, { raw: { width, height, channels } })
