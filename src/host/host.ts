@@ -15,6 +15,7 @@ import type { Handlers } from './dispatch';
 import { runImport } from './images/importJob';
 import { perceptualHashes } from './images/perceptualHashes';
 import { qualityOfImages } from './images/qualityOfImages';
+import { cropHashes } from './images/cropHashes';
 import { createExportSessions } from './export/exportJob';
 import { createJobRunner, type JobRunner } from './jobs';
 import { resolveMedia, type MediaFile } from './media';
@@ -128,6 +129,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     },
     'images.perceptualHashes': ({ hashes }) => perceptualHashes(dataDir, hashes as ContentHash[]),
     'images.quality': ({ images }) => qualityOfImages(roots, images, maxInputPixels),
+    'images.cropHashes': ({ items }) => cropHashes(roots, items, maxInputPixels),
     'jobs.cancel': async ({ jobId }) => ({ cancelled: jobs.cancel(jobId) }),
     'exports.begin': (args) => exportSessions.begin(args),
     'exports.append': async ({ exportId, images }) => exportSessions.append(exportId, images),

@@ -81,6 +81,16 @@ test('data quality: sort and filter images and objects by measured fields, simil
   await page.getByTestId('focus-back').click();
   await expect(page.locator('[data-page="quality"]')).toBeVisible();
 
+  // More like this for an object, by the perceptual hash of its crop.
+  await page.getByRole('tab', { name: 'Objects' }).click();
+  await rows.first().getByRole('button', { name: 'Similar' }).click();
+  const similarObjects = page.getByRole('dialog', { name: 'More like this' });
+  await expect(similarObjects).toContainText('by crop hash');
+  await expect(similarObjects.locator('.similar-tile').first()).toContainText('bits apart');
+  expect(await similarObjects.locator('.similar-tile').count()).toBeGreaterThan(3);
+  await screenshot(page, '71-quality-similar-objects');
+  await similarObjects.getByRole('button', { name: 'Close' }).click();
+
   // Class balance.
   await page.getByRole('tab', { name: 'Class balance' }).click();
   await expect(page.locator('[data-bar="text"], [data-bar]').first()).toBeVisible();

@@ -5,7 +5,7 @@
  * disagreement. One click opens an image or object in the editor.
  */
 
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { thumbnailPath } from '../../../src/core/api/media';
 import type { ImageId, ProjectId } from '../../../src/core/ids';
 import type { RunId } from '../../../src/core/predictions/types';
@@ -22,7 +22,8 @@ import { Histogram } from '../evaluation/charts/Histogram';
 import '../evaluation/charts/charts.css';
 import { useUi, type EditorFocus } from '../state/ui';
 import './quality.css';
-import { IMAGE_FIELDS, OBJECT_FIELDS, type RangeFilter } from './qualityRows';
+import { similarObjects, type Box, type SimilarObjects } from './objectSimilarity';
+import { IMAGE_FIELDS, OBJECT_FIELDS, type ObjectRow, type RangeFilter } from './qualityRows';
 import { qualityWorker } from './qualityWorker';
 import type { HardSample, QualityOverview, SimilarImages } from './session';
 
@@ -40,7 +41,10 @@ export function QualityPage({ projectId }: { projectId: ProjectId }) {
   const [tab, setTab] = useState<Tab>('images');
   const [measuring, setMeasuring] = useState<{ done: number; total: number } | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [similar, setSimilar] = useState<{ of: string; result: SimilarImages } | null>(null);
+  const [similar, setSimilar] = useState<{ of: string; result: SimilarImages | SimilarObjects } | null>(null);
+  const [hashingObjects, setHashingObjects] = useState<number | null>(null);
+  // Every object row of the loaded project, fetched from the worker on the first "Similar" of an object.
+  const allObjects = useRef<Promise<ObjectRow[]> | null>(null);
   const [reload, setReload] = useState(0);
 
   useEffect(() => {
@@ -48,6 +52,7 @@ export function QualityPage({ projectId }: { projectId: ProjectId }) {
   }, [db, projectId]);
   useEffect(() => {
     let live = true;
+    allObjects.current = null;
     void worker.load(projectId).then(
       (o) => live && setOverview(o),
       (e: Error) => live && setError(e.message),
@@ -78,6 +83,20 @@ export function QualityPage({ projectId }: { projectId: ProjectId }) {
       setSimilar({ of: fileName, result: await worker.similar(imageId, 24) });
     } catch (e) {
       setError((e as Error).message);
+    }
+  };
+
+  const showSimilarObject = async (annotationId: string, label: string) => {
+    setError(null);
+    try {
+      allObjects.current ??= worker.allObjects();
+      const rows = await allObjects.current;
+      const result = await similarObjects(db, api, rows, annotationId, 24, setHashingObjects);
+      setSimilar({ of: label, result });
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setHashingObjects(null);
     }
   };
 
@@ -170,7 +189,20 @@ export function QualityPage({ projectId }: { projectId: ProjectId }) {
           histogram={objectHistogram}
           rowKey={(row) => String(row.annotationId)}
           onOpen={(row) => openImage(row.imageId as ImageId, String(row.annotationId))}
+          action={{
+            label: 'Similar',
+            run: (row) =>
+              void showSimilarObject(
+                String(row.annotationId),
+                `the ${String(row.className)} in ${String(row.fileName)}`,
+              ),
+          }}
         />
+      )}
+      {hashingObjects !== null && (
+        <p className="muted" role="status">
+          Hashing {hashingObjects} objects…
+        </p>
       )}
       {overview && tab === 'classes' && (
         <section className="class-balance" aria-label="Class balance">
@@ -205,23 +237,36 @@ export function QualityPage({ projectId }: { projectId: ProjectId }) {
             <strong>More like {similar.of}</strong>{' '}
             <span className="muted">
               by {similar.result.method}
-              {similar.result.runName ? ` (${similar.result.runName})` : ''}
+              {'runName' in similar.result && similar.result.runName ? ` (${similar.result.runName})` : ''}
             </span>
             <button type="button" onClick={() => setSimilar(null)}>
               Close
             </button>
           </header>
           <div className="similar-grid">
-            {similar.result.rows.map((row) => (
-              <SimilarTile
-                key={row.imageId}
-                api={api}
-                db={db}
-                row={row}
-                unit={similar.result.method === 'embedding' ? 'cosine distance' : 'bits apart'}
-                onOpen={() => openImage(row.imageId)}
-              />
-            ))}
+            {similar.result.method === 'crop hash'
+              ? similar.result.rows.map((row) => (
+                  <SimilarTile
+                    key={row.annotationId}
+                    api={api}
+                    db={db}
+                    row={row}
+                    crop={row.box}
+                    detail={row.className}
+                    unit="bits apart"
+                    onOpen={() => openImage(row.imageId, row.annotationId)}
+                  />
+                ))
+              : similar.result.rows.map((row) => (
+                  <SimilarTile
+                    key={row.imageId}
+                    api={api}
+                    db={db}
+                    row={row}
+                    unit={similar.result.method === 'embedding' ? 'cosine distance' : 'bits apart'}
+                    onOpen={() => openImage(row.imageId)}
+                  />
+                ))}
           </div>
         </section>
       )}
@@ -229,27 +274,61 @@ export function QualityPage({ projectId }: { projectId: ProjectId }) {
   );
 }
 
+/**
+ * Where the thumbnail sits in a square tile so that `box` (of an upright `width` × `height` image) fills
+ * it, centred: sizes and offsets as percentages of the tile.
+ */
+function cropStyle(box: Box, width: number, height: number) {
+  const [x, y, w, h] = box;
+  const side = Math.max(w, h, 1);
+  const percent = (v: number) => `${(v / side) * 100}%`;
+  return {
+    position: 'absolute' as const,
+    left: percent((side - w) / 2 - x),
+    top: percent((side - h) / 2 - y),
+    width: percent(width),
+    height: percent(height),
+    maxWidth: 'none',
+    aspectRatio: 'auto',
+    objectFit: 'fill' as const,
+  };
+}
+
 function SimilarTile({
   api,
   db,
   row,
   unit,
+  crop,
+  detail,
   onOpen,
 }: {
   unit: string;
   api: ReturnType<typeof useServices>['api'];
   db: ReturnType<typeof useServices>['db'];
-  row: SimilarImages['rows'][number];
+  row: { imageId: ImageId; fileName: string; distance: number };
+  /** The object's box: the tile shows the thumbnail cropped to it. */
+  crop?: Box;
+  detail?: string;
   onOpen: () => void;
 }) {
-  const [sha, setSha] = useState<string | null>(null);
+  const [image, setImage] = useState<{ sha256: string; width: number; height: number } | null>(null);
   useEffect(() => {
-    void db.images.get(row.imageId).then((image) => setSha(image?.sha256 ?? null));
+    void db.images.get(row.imageId).then((i) => setImage(i ?? null));
   }, [db, row.imageId]);
+  const src = image && api.mediaUrl(thumbnailPath(image.sha256 as never));
   return (
     <button type="button" className="similar-tile" onClick={onOpen} data-image={row.fileName}>
-      {sha && <img src={api.mediaUrl(thumbnailPath(sha as never))} alt="" loading="lazy" />}
+      {src &&
+        (crop ? (
+          <span className="similar-crop">
+            <img src={src} alt="" loading="lazy" style={cropStyle(crop, image.width, image.height)} />
+          </span>
+        ) : (
+          <img src={src} alt="" loading="lazy" />
+        ))}
       <span>{row.fileName}</span>
+      {detail && <span>{detail}</span>}
       <span className="muted">
         {unit === 'bits apart' ? row.distance : row.distance.toFixed(3)} {unit}
       </span>

@@ -15,6 +15,8 @@ answerRequests<QualityWorkerRequest>(async (request) => {
       return session.images(request.query);
     case 'objects':
       return session.objects(request.query);
+    case 'allObjects':
+      return session.allObjects();
     case 'histogram':
       return session.histogram(request.of, request.field);
     case 'similar':

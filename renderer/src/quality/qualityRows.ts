@@ -24,6 +24,8 @@ export interface ImageRow {
   readonly classes: number;
   /** Other images in its near-duplicate group (0 when alone or without a hash). */
   readonly nearDuplicates: number;
+  /** Other images whose embeddings (newest embedding run) are within a few degrees; null when not embedded. */
+  readonly embeddingNearDuplicates: number | null;
   /** From the latest evaluation of the chosen run; null when none. */
   readonly mistakenness: number | null;
 }
@@ -82,6 +84,12 @@ export const IMAGE_FIELDS: readonly {
   { key: 'classes', label: 'Classes', digits: 0, hint: 'distinct classes' },
   { key: 'nearDuplicates', label: 'Near-dups', digits: 0, hint: 'other images with a near-identical dHash' },
   {
+    key: 'embeddingNearDuplicates',
+    label: 'Near-dups (embedding)',
+    digits: 0,
+    hint: 'other images whose embeddings are within ~11° (newest embedding run)',
+  },
+  {
     key: 'mistakenness',
     label: 'Mistakenness',
     digits: 2,
@@ -112,9 +120,15 @@ export function imageRows(
   labels: ReadonlyMap<ImageId, ImageAnnotations>,
   nearDuplicateGroups: ReadonlyMap<ImageId, string>,
   mistakenness: ReadonlyMap<ImageId, number> | undefined,
+  embeddingGroups: ReadonlyMap<ImageId, string> = new Map(),
 ): ImageRow[] {
-  const groupSizes = new Map<string, number>();
-  for (const group of nearDuplicateGroups.values()) groupSizes.set(group, (groupSizes.get(group) ?? 0) + 1);
+  const sizes = (groups: ReadonlyMap<ImageId, string>) => {
+    const counts = new Map<string, number>();
+    for (const group of groups.values()) counts.set(group, (counts.get(group) ?? 0) + 1);
+    return counts;
+  };
+  const groupSizes = sizes(nearDuplicateGroups);
+  const embeddingSizes = sizes(embeddingGroups);
   return images.map((image) => {
     const summary = imageObjectSummary(labels.get(image.id)?.annotations ?? [], image.width, image.height);
     const group = nearDuplicateGroups.get(image.id);
@@ -133,6 +147,9 @@ export function imageRows(
       touchingBorder: summary.touchingBorder,
       classes: summary.classes,
       nearDuplicates: group === undefined ? 0 : groupSizes.get(group)! - 1,
+      embeddingNearDuplicates: embeddingGroups.has(image.id)
+        ? embeddingSizes.get(embeddingGroups.get(image.id)!)! - 1
+        : null,
       mistakenness: mistakenness ? (mistakenness.get(image.id) ?? 0) : null,
     };
   });

@@ -13,6 +13,7 @@ export interface QualityWorker {
   objects(
     query: RowQuery<ObjectField | 'className' | 'fileName'>,
   ): Promise<{ rows: ObjectRow[]; total: number }>;
+  allObjects(): Promise<ObjectRow[]>;
   histogram(
     of: 'images' | 'objects',
     field: string,
@@ -35,6 +36,7 @@ export function qualityWorker(): QualityWorker {
       send({ op: 'load', projectId, ...(mistakennessRun ? { mistakennessRun } : {}) }),
     images: (query) => send({ op: 'images', query }),
     objects: (query) => send({ op: 'objects', query }),
+    allObjects: () => send({ op: 'allObjects' }),
     histogram: (of, field) => send({ op: 'histogram', of, field }),
     similar: (imageId, k) => send({ op: 'similar', imageId, k }),
     hard: (runId, otherRunId) => send({ op: 'hard', runId, ...(otherRunId ? { otherRunId } : {}) }),

@@ -279,6 +279,23 @@ describe('histogram', () => {
 });
 
 describe('similar', () => {
+  it('counts near-duplicates by embedding: a and b (6° apart) together, d (90°) alone, c not embedded', async () => {
+    await session.load(projectId);
+    const { rows } = session.images({
+      sort: 'fileName',
+      descending: false,
+      filters: [],
+      offset: 0,
+      limit: 10,
+    });
+    expect(Object.fromEntries(rows.map((r) => [r.fileName, r.embeddingNearDuplicates]))).toMatchObject({
+      'a.jpg': 1,
+      'b.jpg': 1,
+      'c.jpg': null,
+      'd.jpg': 0,
+    });
+  });
+
   it('finds the nearest images by cosine distance of the embedding run that covers the image', async () => {
     await session.load(projectId);
     const similar = await session.similar(img('a'), 2);

@@ -14,6 +14,7 @@ import {
   type Detection,
 } from '../../../src/core/mining/uncertainty';
 import { nearestByEmbedding, nearestByHash, vectorSet } from '../../../src/core/mining/similarity';
+import { EMBEDDING_NEAR_DUPLICATE_BITS, embeddingSignatures } from '../../../src/core/mining/signatures';
 import type { ImagePredictions, PredictionRun, RunId } from '../../../src/core/predictions/types';
 import { classBalance } from '../../../src/core/quality/objectStats';
 import { nearDuplicateGroups } from '../../../src/core/versions/groups';
@@ -144,7 +145,18 @@ export function createQualitySession(db: LabelLoopDatabase) {
       const mistakenness = evaluation?.imageMistakenness
         ? new Map(Object.entries(evaluation.imageMistakenness) as [ImageId, number][])
         : undefined;
-      const rowsOfImages = imageRows(images, labels, groups, mistakenness);
+      // Near-duplicates by embedding too, when an embedding run exists (signatures: src/core/mining/signatures.ts).
+      const embeddingRun = runs.find((r) => r.model?.task === 'embed');
+      let embeddingGroups = new Map<ImageId, string>();
+      if (embeddingRun) {
+        const { imageIds, set } = await embeddingsOf(embeddingRun.id);
+        const signatures = embeddingSignatures(set);
+        embeddingGroups = nearDuplicateGroups(
+          imageIds.map((imageId, i) => ({ imageId, dhash: signatures[i]! })),
+          EMBEDDING_NEAR_DUPLICATE_BITS,
+        ).groups as Map<ImageId, string>;
+      }
+      const rowsOfImages = imageRows(images, labels, groups, mistakenness, embeddingGroups);
       const rowsOfObjects = objectRows(images, labels, classNames);
       state = {
         projectId,
@@ -177,6 +189,11 @@ export function createQualitySession(db: LabelLoopDatabase) {
 
     objects(query: RowQuery<ObjectField | 'className' | 'fileName'>) {
       return queryRows(loaded().objectRows, query);
+    },
+
+    /** Every object row, for "more like this" on the page (crop hashes need the host, which workers lack). */
+    allObjects() {
+      return loaded().objectRows;
     },
 
     /** The distribution of one numeric field over all image or object rows, in 20 bins. */

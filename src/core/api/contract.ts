@@ -115,6 +115,36 @@ export const contract = {
       .strict(),
     result: returns<Record<string, ImageQuality>>(),
   },
+  /**
+   * The dHash (16 hex digits) of each object's crop of its upright original, in the order asked: boxes
+   * are `[x, y, width, height]` in upright image pixels, clamped to the image. `null` for a box under
+   * 2 × 2 px and for a missing, unreadable or changed file. Only files under registered roots.
+   */
+  'images.cropHashes': {
+    args: z
+      .object({
+        items: z
+          .array(
+            z
+              .object({
+                rootId: id,
+                relPath: relativePath,
+                sha256: contentHash,
+                box: z.tuple([
+                  z.number().finite(),
+                  z.number().finite(),
+                  z.number().finite().min(0),
+                  z.number().finite().min(0),
+                ]),
+              })
+              .strict(),
+          )
+          .min(1)
+          .max(2000),
+      })
+      .strict(),
+    result: returns<(string | null)[]>(),
+  },
   'jobs.cancel': { args: z.object({ jobId: id }).strict(), result: returns<{ cancelled: boolean }>() },
   /** Native pickers exist only in Electron; browser mode answers `unsupported` and the UI browses instead. */
   'dialog.pickFolder': { args: z.object({}).strict(), result: returns<{ path: string | null }>() },

@@ -24,19 +24,53 @@ async function hashFile(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
+/**
+ * The file's bytes (or its path, when too large to hold) for decoding, when it still has the content hash
+ * the project knows it by; undefined when it changed.
+ */
+export async function readIfUnchanged(path: string, sha256: string): Promise<string | Buffer | undefined> {
+  const { size } = await stat(path);
+  const input = size <= IN_MEMORY_LIMIT ? await readFile(path) : path;
+  const actual =
+    typeof input === 'string' ? await hashFile(path) : createHash('sha256').update(input).digest('hex');
+  // A file edited since import is another image; its numbers must not be stored on the old record.
+  return actual === sha256 ? input : undefined;
+}
+
 /** Reads the file and measures it when it still has the content hash the project knows it by. */
 async function measureIfUnchanged(
   path: string,
   sha256: string,
   maxInputPixels: number,
 ): Promise<ImageQuality | undefined> {
-  const { size } = await stat(path);
-  const input = size <= IN_MEMORY_LIMIT ? await readFile(path) : path;
-  const actual =
-    typeof input === 'string' ? await hashFile(path) : createHash('sha256').update(input).digest('hex');
-  // A file edited since import is another image; its numbers must not be stored on the old record.
-  if (actual !== sha256) return undefined;
-  return qualityOfPixels(await decodeForQuality(input, { maxInputPixels }));
+  const input = await readIfUnchanged(path, sha256);
+  return input === undefined ? undefined : qualityOfPixels(await decodeForQuality(input, { maxInputPixels }));
+}
+
+/**
+ * The paths under their roots of each content hash's files. Paths that resolve outside their root (a
+ * link changed to lead out since import) and unknown roots are left out, so they are never read.
+ */
+export async function locateImages(
+  roots: RootRegistry,
+  images: readonly ImageFileRef[],
+): Promise<{ sha256: string; paths: string[] }[]> {
+  const byHash = new Map<string, ImageFileRef[]>();
+  for (const image of images) {
+    const refs = byHash.get(image.sha256);
+    if (refs) refs.push(image);
+    else byHash.set(image.sha256, [image]);
+  }
+  const located: { sha256: string; paths: string[] }[] = [];
+  for (const [sha256, refs] of byHash) {
+    const paths: string[] = [];
+    for (const ref of refs) {
+      const resolved = await roots.resolve(ref.rootId, ref.relPath.split('/'));
+      if (resolved.ok && !paths.includes(resolved.path)) paths.push(resolved.path);
+    }
+    if (paths.length > 0) located.push({ sha256, paths });
+  }
+  return located;
 }
 
 /**
@@ -49,18 +83,8 @@ export async function qualityOfImages(
   images: readonly ImageFileRef[],
   maxInputPixels: number,
 ): Promise<Record<string, ImageQuality>> {
-  const byHash = new Map<string, ImageFileRef[]>();
-  for (const image of images) byHash.set(image.sha256, [...(byHash.get(image.sha256) ?? []), image]);
   // Resolved before any decoding, so a refused call has done no work.
-  const located: { sha256: string; paths: string[] }[] = [];
-  for (const [sha256, refs] of byHash) {
-    const paths: string[] = [];
-    for (const ref of refs) {
-      const resolved = await roots.resolve(ref.rootId, ref.relPath.split('/'));
-      if (resolved.ok) paths.push(resolved.path);
-    }
-    if (paths.length > 0) located.push({ sha256, paths });
-  }
+  const located = await locateImages(roots, images);
 
   const found: [string, ImageQuality][] = [];
   let next = 0;
