@@ -91,6 +91,17 @@ describe('imageRows', () => {
     const scores = new Map([[id('b'), 0.75]]);
     expect(imageRows(images, labels, groups, scores).map((r) => r.mistakenness)).toEqual([0, 0.75, 0, 0]);
   });
+
+  it('gives no mistakenness (null) to images the evaluated run did not cover', () => {
+    const scores = new Map([[id('b'), 0.75]]);
+    const covered = new Set([id('a'), id('b')]);
+    expect(imageRows(images, labels, groups, scores, new Map(), covered).map((r) => r.mistakenness)).toEqual([
+      0,
+      0.75,
+      null,
+      null,
+    ]);
+  });
 });
 
 describe('objectRows', () => {
@@ -170,6 +181,25 @@ describe('objectRows', () => {
       ['sq-3', false, false],
       ['bar', false, true],
     ]);
+  });
+
+  it('flags a box of zero height (an infinite aspect ratio) without disabling its class’s fences', () => {
+    const squares = [0, 1, 2, 3].map((i) => annotation(`sq-${i}`, 'c-car', box(100, 100, 100, 100)));
+    const rows = objectRows(
+      [image('a', 1000, 1000)],
+      labelsOf([
+        [
+          'a',
+          [
+            ...squares,
+            annotation('flat', 'c-car', box(100, 100, 50, 0)),
+            annotation('bar', 'c-car', box(100, 100, 400, 25)),
+          ],
+        ],
+      ]),
+      classNames,
+    );
+    expect(rows.filter((r) => r.aspectOutlier).map((r) => r.annotationId)).toEqual(['flat', 'bar']);
   });
 });
 

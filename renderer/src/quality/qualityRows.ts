@@ -121,6 +121,8 @@ export function imageRows(
   nearDuplicateGroups: ReadonlyMap<ImageId, string>,
   mistakenness: ReadonlyMap<ImageId, number> | undefined,
   embeddingGroups: ReadonlyMap<ImageId, string> = new Map(),
+  /** The images the evaluation covered; others get no mistakenness (null), not 0. */
+  evaluated?: ReadonlySet<ImageId>,
 ): ImageRow[] {
   const sizes = (groups: ReadonlyMap<ImageId, string>) => {
     const counts = new Map<string, number>();
@@ -150,7 +152,8 @@ export function imageRows(
       embeddingNearDuplicates: embeddingGroups.has(image.id)
         ? embeddingSizes.get(embeddingGroups.get(image.id)!)! - 1
         : null,
-      mistakenness: mistakenness ? (mistakenness.get(image.id) ?? 0) : null,
+      mistakenness:
+        mistakenness && (!evaluated || evaluated.has(image.id)) ? (mistakenness.get(image.id) ?? 0) : null,
     };
   });
 }
@@ -188,7 +191,12 @@ export function objectRows(
   for (const [classId, rows] of byClass)
     fences.set(classId, {
       size: outliers(rows.map((r) => Math.log(Math.max(r.relativeArea, 1e-12)))),
-      aspect: outliers(rows.map((r) => Math.log(Math.max(r.aspectRatio, 1e-12)))),
+      // A zero-height box has an infinite aspect ratio: left out of the fences, and flagged below.
+      aspect: outliers(
+        rows.flatMap((r) =>
+          Number.isFinite(r.aspectRatio) ? [Math.log(Math.max(r.aspectRatio, 1e-12))] : [],
+        ),
+      ),
     });
   return measured.map((row) => {
     const fence = fences.get(row.classId)!;
@@ -197,7 +205,7 @@ export function objectRows(
     return {
       ...row,
       sizeOutlier: size < fence.size.low || size > fence.size.high,
-      aspectOutlier: aspect < fence.aspect.low || aspect > fence.aspect.high,
+      aspectOutlier: !Number.isFinite(aspect) || aspect < fence.aspect.low || aspect > fence.aspect.high,
     };
   });
 }

@@ -164,7 +164,7 @@ describe('load', () => {
     ]);
   });
 
-  it('reads mistakenness from the newest evaluation of the newest model run, 0 for unlisted images', async () => {
+  it('reads mistakenness from the newest evaluation of the newest model run: 0 for covered images not listed, null outside the run', async () => {
     await session.load(projectId);
     const before = session.images({ sort: 'fileName', descending: false, filters: [], offset: 0, limit: 10 });
     expect(before.rows.map((r) => r.mistakenness)).toEqual([null, null, null, null, null]);
@@ -179,6 +179,12 @@ describe('load', () => {
       total: counts(1, 1, 1),
       imageCount: 2,
     };
+    // The run finished a and b; c failed; d and e were not in it.
+    await db.runImages.bulkPut([
+      { runId: runId('run-detect'), imageId: img('a'), projectId },
+      { runId: runId('run-detect'), imageId: img('b'), projectId },
+      { runId: runId('run-detect'), imageId: img('c'), projectId, error: 'could not decode' },
+    ]);
     await saveEvaluation(db, { ...evaluation, createdAt: 100, imageMistakenness: { [img('a')]: 0.2 } });
     await saveEvaluation(db, { ...evaluation, createdAt: 200, imageMistakenness: { [img('a')]: 0.8 } });
     const overview = await session.load(projectId);
@@ -187,9 +193,9 @@ describe('load', () => {
     expect(after.rows.map((r) => [r.fileName, r.mistakenness])).toEqual([
       ['a.jpg', 0.8],
       ['b.jpg', 0],
-      ['c.jpg', 0],
-      ['d.jpg', 0],
-      ['e.jpg', 0],
+      ['c.jpg', null],
+      ['d.jpg', null],
+      ['e.jpg', null],
     ]);
     // A run without evaluations chosen explicitly: no mistakenness.
     expect((await session.load(projectId, runId('run-classify'))).mistakennessFrom).toBeNull();

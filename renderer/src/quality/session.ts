@@ -156,7 +156,16 @@ export function createQualitySession(db: LabelLoopDatabase) {
           EMBEDDING_NEAR_DUPLICATE_BITS,
         ).groups as Map<ImageId, string>;
       }
-      const rowsOfImages = imageRows(images, labels, groups, mistakenness, embeddingGroups);
+      // The images the evaluation covered: a model run's finished images, or every image for an import.
+      let covered: Set<ImageId> | undefined;
+      const evaluatedRun = runs.find((r) => r.id === evaluated);
+      if (evaluation && evaluatedRun?.source === 'model')
+        covered = new Set(
+          (await db.runImages.where('runId').equals(evaluatedRun.id).toArray())
+            .filter((row) => row.error === undefined)
+            .map((row) => row.imageId),
+        );
+      const rowsOfImages = imageRows(images, labels, groups, mistakenness, embeddingGroups, covered);
       const rowsOfObjects = objectRows(images, labels, classNames);
       state = {
         projectId,
