@@ -34,6 +34,7 @@ import {
   type ConversionSummary,
 } from '../datasets/report';
 import { validateDataset } from '../../core/formats/validateDataset';
+import { agreementCommand } from './agreement';
 import { InputError, readJson, UsageError } from './errors';
 import { evaluateCommand, mineCommand } from './evaluate';
 import { cardCommand, predictCommand } from './predict';
@@ -54,6 +55,7 @@ commands:
   card --model <m.onnx> [--out <card.json>]                the model card inferred from a model, to edit
   evaluate --gt <gt.json> --pred <preds.json>              COCO metrics of predictions against ground truth
   mine --gt <gt.json> --pred <preds.json> --out <f.json>   failure cases and likely label errors, ranked
+  agreement <a.json> <b.json> [<c.json> …]                 inter-annotator agreement of COCO files
 
 Every command takes --json. Exit codes: 0 done, 1 bad input or an invalid dataset, 2 wrong usage.
 
@@ -259,6 +261,7 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   card: cardCommand,
   evaluate: evaluateCommand,
   mine: mineCommand,
+  agreement: agreementCommand,
 };
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
