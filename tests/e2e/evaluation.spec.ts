@@ -96,4 +96,17 @@ test('evaluate a run, open a failure in the editor, fix a missing label and see 
     `${count} ${count === 1 ? 'object' : 'objects'}`,
   );
   await screenshot(page, '65-evaluation-confusion-cell');
+
+  // A size-histogram bar lists the objects of its series in that size range: here, missed objects.
+  const bar = page
+    .locator('figure', { hasText: 'Object size' })
+    .locator('[data-series="false negatives"][data-bin]')
+    .first();
+  const inBar = Number(await bar.getAttribute('data-count'));
+  await bar.click();
+  await expect(page.getByRole('button', { name: /^size [\d.]+–[\d.]+ ×$/ })).toBeVisible();
+  await expect(page.getByRole('tab', { name: /^False negatives/ })).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByTestId('failure-count')).toHaveText(
+    `${inBar} ${inBar === 1 ? 'object' : 'objects'}`,
+  );
 });

@@ -381,6 +381,17 @@ export function EvaluationPage({ projectId, runId }: { projectId: ProjectId; run
               <Histogram
                 bins={summary.sizeHistogram.bins}
                 series={coloured(summary.sizeHistogram.series)}
+                onSelectBin={(bin, series) =>
+                  changeFilter({
+                    kind:
+                      series === 'true positives'
+                        ? 'true-positive'
+                        : series === 'false negatives'
+                          ? 'false-negative'
+                          : 'all',
+                    size: summary.sizeHistogram.bins[bin]!,
+                  })
+                }
                 xLabel="relative size"
               />
             </figure>

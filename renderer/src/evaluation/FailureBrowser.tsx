@@ -22,6 +22,7 @@ export interface FailureFilter {
   readonly category?: number;
   readonly cell?: { readonly row: number; readonly col: number };
   readonly score?: { readonly from: number; readonly to: number };
+  readonly size?: { readonly from: number; readonly to: number };
   readonly tag?: string;
 }
 
@@ -72,6 +73,7 @@ export function FailureBrowser({
       ...(filter.category === undefined ? {} : { category: filter.category }),
       ...(filter.cell ? { cell: filter.cell } : {}),
       ...(filter.score ? { score: filter.score } : {}),
+      ...(filter.size ? { size: filter.size } : {}),
       limit: filter.tag ? 100_000 : limit,
     };
     void (async () => {
@@ -120,6 +122,11 @@ export function FailureBrowser({
     chips.push({
       label: `${labels[filter.cell.row]} → ${labels[filter.cell.col]}`,
       clear: { cell: undefined },
+    });
+  if (filter.size)
+    chips.push({
+      label: `size ${filter.size.from.toFixed(2)}–${filter.size.to.toFixed(2)}`,
+      clear: { size: undefined },
     });
   if (filter.score)
     chips.push({

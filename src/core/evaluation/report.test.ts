@@ -231,6 +231,19 @@ describe.each([1, 2, 3])('summarize and queryObjects on synthetic set %i', (seed
     });
   });
 
+  it('lists for each size bin as many objects as the size histogram bars count, per series', () => {
+    const [tp, fp, fn] = summary.sizeHistogram.series;
+    summary.sizeHistogram.bins.forEach((bin, i) => {
+      expect(query({ size: bin }).total, `false positives in size bin ${i}`).toBe(fp!.counts[i]);
+      expect(query({ kind: 'true-positive', size: bin }).total, `true positives in size bin ${i}`).toBe(
+        tp!.counts[i],
+      );
+      expect(query({ kind: 'false-negative', size: bin }).total, `misses in size bin ${i}`).toBe(
+        fn!.counts[i],
+      );
+    });
+  });
+
   it('pages through a list without losing or repeating rows', () => {
     const all = query({}).rows;
     const paged = [];

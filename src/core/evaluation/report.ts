@@ -75,11 +75,26 @@ export interface ObjectQuery {
   readonly cell?: { readonly row: number; readonly col: number };
   /** Only objects whose score falls in [from, to) (score histogram bins). */
   readonly score?: { readonly from: number; readonly to: number };
+  /**
+   * Only objects whose size, √(area / image area), falls in [from, to) (size histogram bins): a
+   * prediction's box, or a missed object's own area, as the histogram counts them.
+   */
+  readonly size?: { readonly from: number; readonly to: number };
   readonly offset?: number;
   readonly limit?: number;
 }
 
 const SWEEP_POINTS = 200;
+
+/** An object's size as the size histogram measures it: √(area / image area). */
+function relativeSizeOf(evaluation: Evaluation, area: number, image: number): number {
+  const im = evaluation.input.images[image]!;
+  return Math.sqrt(area / Math.max(1, im.width * im.height));
+}
+
+/** Inside a histogram bin: [from, to), the last bin (ending at 1) closed as the histogram counts it. */
+const inBin = (value: number, { from, to }: { from: number; to: number }) =>
+  value >= from && (value < to || (to === 1 && value === 1));
 
 function thin<T>(points: readonly T[], max: number): T[] {
   if (points.length <= max) return [...points];
@@ -125,10 +140,7 @@ export function summarize(
   const tpScores: number[] = [];
   const fpScores: number[] = [];
   const sizes: Record<'tp' | 'fp' | 'fn', number[]> = { tp: [], fp: [], fn: [] };
-  const relativeSize = (area: number, image: number) => {
-    const im = input.images[image]!;
-    return Math.sqrt(area / Math.max(1, im.width * im.height));
-  };
+  const relativeSize = (area: number, image: number) => relativeSizeOf(evaluation, area, image);
   for (let n = 0; n < scores.length; n++) {
     const verdict = outcomes.predVerdict[n];
     if (verdict !== VERDICT.truePositive && verdict !== VERDICT.falsePositive) continue;
@@ -256,9 +268,23 @@ export function queryObjects(
       // A score bin lists predictions, as the histogram counts them: a miss's score is that of the
       // prediction explaining it, already listed. The last bin holds 1 (histogram's closed upper edge).
       if (query.kind === undefined && row.kind === 'false-negative') return false;
-      const { from, to } = query.score;
-      if (!(row.pred >= 0 && row.score >= from && (row.score < to || (to === 1 && row.score === 1))))
-        return false;
+      if (!(row.pred >= 0 && inBin(row.score, query.score))) return false;
+    }
+    if (query.size) {
+      // As for score bins: without a kind, a size bin lists the false positives (misses have their own series).
+      if (query.kind === undefined && row.kind === 'false-negative') return false;
+      const { input } = evaluation;
+      const size =
+        row.kind === 'false-negative'
+          ? relativeSizeOf(evaluation, input.groundTruth[row.gt]!.area, row.image)
+          : row.pred >= 0
+            ? relativeSizeOf(
+                evaluation,
+                input.predictions[row.pred]!.bbox[2] * input.predictions[row.pred]!.bbox[3],
+                row.image,
+              )
+            : -1;
+      if (!inBin(size, query.size)) return false;
     }
     return true;
   });
