@@ -66,6 +66,10 @@ test('evaluate a run, open a failure in the editor, fix a missing label and see 
   await page.getByRole('dialog', { name: 'Tag object' }).getByLabel('image reviewed').check();
   await page.getByRole('dialog', { name: 'Tag object' }).getByRole('button', { name: 'Done' }).click();
   await expect(missing.locator('.chip')).toHaveText(['missing label', 'image: reviewed']);
+  // The tag filter keeps only what carries the tag (here: that one prediction), then shows all again.
+  await page.getByRole('combobox', { name: 'Tag' }).selectOption('missing label');
+  await expect(page.getByTestId('failure-count')).toHaveText('1 object');
+  await page.getByRole('combobox', { name: 'Tag' }).selectOption('');
   await screenshot(page, '63-evaluation-false-positives');
 
   // Fix it where it happened: the editor opens with the prediction selected; accept it as the label.

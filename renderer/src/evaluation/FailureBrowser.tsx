@@ -74,18 +74,14 @@ export function FailureBrowser({
       ...(filter.cell ? { cell: filter.cell } : {}),
       ...(filter.score ? { score: filter.score } : {}),
       ...(filter.size ? { size: filter.size } : {}),
-      limit: filter.tag ? 100_000 : limit,
+      limit,
     };
     void (async () => {
-      const answer = await worker.objects(query);
-      let rows = answer.items;
-      let count = answer.total;
-      if (filter.tag) {
-        const tagged = await keysTagged(db, projectId, filter.tag);
-        rows = rows.filter((item) => tagged.has(item.tagKey) || tagged.has(objectKey.image(item.imageId)));
-        count = rows.length;
-        rows = rows.slice(0, limit);
-      }
+      // The tag filter runs in the worker, over the whole list: only the tagged keys travel there.
+      const tagged = filter.tag ? [...(await keysTagged(db, projectId, filter.tag))] : undefined;
+      const answer = await worker.objects(query, tagged);
+      const rows = answer.items;
+      const count = answer.total;
       const found = await tagsOf(db, projectId, [
         ...rows.map((item) => item.tagKey),
         ...new Set(rows.map((item) => objectKey.image(item.imageId))),

@@ -19,6 +19,6 @@ answerRequests<EvaluationWorkerRequest>(async (request) => {
     case 'threshold':
       return session.threshold(request.iouIndex, request.scoreThreshold);
     case 'objects':
-      return session.objects(request.query);
+      return session.objects(request.query, request.tagged);
   }
 });

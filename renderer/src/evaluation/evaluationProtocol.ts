@@ -6,4 +6,4 @@ import type { EvaluateRequest } from './session';
 export type EvaluationWorkerRequest =
   | ({ id: number; op: 'evaluate' } & EvaluateRequest)
   | { id: number; op: 'threshold'; iouIndex: number; scoreThreshold: number }
-  | { id: number; op: 'objects'; query: ObjectQuery };
+  | { id: number; op: 'objects'; query: ObjectQuery; tagged?: readonly string[] };

@@ -8,7 +8,8 @@ import type { EvaluateRequest, EvaluationView, ObjectItem } from './session';
 export interface EvaluationWorker {
   evaluate(request: EvaluateRequest): Promise<EvaluationView>;
   threshold(iouIndex: number, scoreThreshold: number): Promise<EvaluationSummary>;
-  objects(query: ObjectQuery): Promise<{ items: ObjectItem[]; total: number }>;
+  /** With `tagged`, only objects (or objects of images) carrying one of these tag keys. */
+  objects(query: ObjectQuery, tagged?: readonly string[]): Promise<{ items: ObjectItem[]; total: number }>;
 }
 
 let shared: EvaluationWorker | undefined;
@@ -23,7 +24,7 @@ export function evaluationWorker(): EvaluationWorker {
   shared = {
     evaluate: (request) => send({ op: 'evaluate', ...request }),
     threshold: (iouIndex, scoreThreshold) => send({ op: 'threshold', iouIndex, scoreThreshold }),
-    objects: (query) => send({ op: 'objects', query }),
+    objects: (query, tagged) => send({ op: 'objects', query, ...(tagged ? { tagged } : {}) }),
   };
   return shared;
 }

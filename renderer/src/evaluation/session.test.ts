@@ -175,6 +175,19 @@ describe('createEvaluationSession', () => {
     ]);
   });
 
+  it('lists only tagged objects, or objects of tagged images, counted over the whole list', async () => {
+    const session = createEvaluationSession(db);
+    await session.evaluate(request(0.5));
+    const missed = (tagged: string[]) =>
+      session.objects({ kind: 'false-negative' }, tagged).items.map((m) => m.gt?.annotationId);
+    expect(missed(['a:b-car'])).toEqual(['b-car']);
+    expect(missed([`i:${imgA}`])).toEqual(['a-person']);
+    expect(missed([])).toEqual([]);
+    const paged = session.objects({ kind: 'false-negative', offset: 1, limit: 1 }, ['a:a-person', 'a:b-car']);
+    expect(paged.total).toBe(2);
+    expect(paged.items).toHaveLength(1);
+  });
+
   it('refuses to list objects or change thresholds before anything is evaluated', () => {
     const session = createEvaluationSession(db);
     expect(() => session.objects({ kind: 'false-positive' })).toThrow('Nothing has been evaluated yet.');

@@ -152,10 +152,28 @@ export function createEvaluationSession(db: LabelLoopDatabase) {
       return summary;
     },
 
-    objects(query: ObjectQuery): { items: ObjectItem[]; total: number } {
+    /**
+     * A page of the objects behind a list, cell or bar; with `tagged` (tag keys, `objectKey`), only objects
+     * whose own key or whose image's key is among them, counted over the whole list.
+     */
+    objects(query: ObjectQuery, tagged?: readonly string[]): { items: ObjectItem[]; total: number } {
       if (!current) throw new Error('Nothing has been evaluated yet.');
-      const { rows, total } = queryObjects(current.evaluation, current.outcomes, query);
-      return { items: rows.map(item), total };
+      if (!tagged) {
+        const { rows, total } = queryObjects(current.evaluation, current.outcomes, query);
+        return { items: rows.map(item), total };
+      }
+      const { refs } = current;
+      const keys = new Set(tagged);
+      const { offset = 0, limit = 200, ...unpaged } = query;
+      const all = queryObjects(current.evaluation, current.outcomes, { ...unpaged, limit: Infinity }).rows;
+      const kept = all.filter((row) => {
+        const own =
+          row.gt >= 0
+            ? objectKey.annotation(refs.annotations[row.gt]!.id)
+            : objectKey.prediction(refs.runId, refs.predictions[row.pred]!.id);
+        return keys.has(own) || keys.has(objectKey.image(refs.images[row.image]!.id));
+      });
+      return { items: kept.slice(offset, offset + limit).map(item), total: kept.length };
     },
   };
 }
