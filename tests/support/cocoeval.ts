@@ -8,7 +8,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -16,7 +16,12 @@ import { fileURLToPath } from 'node:url';
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const COCOEVAL_DIR = resolve(ROOT, '..', 'shared', 'tools', 'cocoeval');
 export const COCOEVAL_EXAMPLES = join(COCOEVAL_DIR, 'examples');
-const PYTHON = '/usr/bin/python3';
+export const PYTHON = '/usr/bin/python3';
+
+/** Where build.sh puts pycocotools with its compiled `_mask`: $COCOEVAL_BUILD_DIR, else ${XDG_CACHE_HOME:-~/.cache}/labelloop-cocoeval. */
+export const COCOEVAL_BUILD_DIR =
+  process.env.COCOEVAL_BUILD_DIR ||
+  join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'labelloop-cocoeval');
 
 /** In CI the oracle is required: tests must not skip there when it is missing, they must fail. */
 export const MUST_HAVE_COCOEVAL = process.env.CI === 'true';

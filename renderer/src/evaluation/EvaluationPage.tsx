@@ -10,7 +10,7 @@ import type { EvaluationSummary } from '../../../src/core/evaluation/report';
 import type { ProjectId } from '../../../src/core/ids';
 import type { PredictionRun, RunId } from '../../../src/core/predictions/types';
 import { useServices } from '../app/services';
-import { Breadcrumb } from '../components/Breadcrumb';
+import { ProjectBreadcrumb } from '../components/Breadcrumb';
 import { MissingProject } from '../components/MissingProject';
 import { ScoreInput } from '../components/ScoreInput';
 import type { ProjectRecord } from '../db/database';
@@ -183,13 +183,7 @@ export function EvaluationPage({ projectId, runId }: { projectId: ProjectId; run
   return (
     <main className="page evaluation-page" data-page="evaluation">
       <header className="page-header">
-        <Breadcrumb
-          trail={[
-            { label: 'Projects', route: { page: 'projects' } },
-            { label: project?.name ?? '…', route: { page: 'project', projectId } },
-          ]}
-          title="Evaluation"
-        />
+        <ProjectBreadcrumb projectId={projectId} projectName={project?.name} title="Evaluation" />
       </header>
       <section className="evaluation-controls" aria-label="What to evaluate">
         <label>

@@ -3,6 +3,7 @@
  * change thresholds and list the objects behind any number without reading or matching again.
  */
 
+import { scoreSweep } from '../../../src/core/evaluation/curves';
 import { evaluate, type Evaluation } from '../../../src/core/evaluation/evaluate';
 import type { ObjectOutcomes } from '../../../src/core/evaluation/failures';
 import { imageMistakenness, labelErrors } from '../../../src/core/evaluation/mining';
@@ -125,7 +126,7 @@ export function createEvaluationSession(db: LabelLoopDatabase) {
       let scoreThreshold = request.scoreThreshold;
       if (scoreThreshold === undefined) {
         // No threshold chosen yet: start at the one with the best F1 over all classes.
-        scoreThreshold = summaryAt(evaluation, request.iouIndex, 0).summary.sweep.best?.threshold ?? 0.5;
+        scoreThreshold = scoreSweep(evaluation, request.iouIndex).best?.threshold ?? 0.5;
       }
       const { outcomes, summary } = summaryAt(evaluation, request.iouIndex, scoreThreshold);
       current = { evaluation, refs: loaded.refs, outcomes, iouIndex: request.iouIndex };

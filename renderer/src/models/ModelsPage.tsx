@@ -10,7 +10,7 @@ import type { ProjectId } from '../../../src/core/ids';
 import type { PredictionRun } from '../../../src/core/predictions/types';
 import type { AnnotationSchema, LabelClass } from '../../../src/core/schema/types';
 import { useServices } from '../app/services';
-import { Breadcrumb } from '../components/Breadcrumb';
+import { ProjectBreadcrumb } from '../components/Breadcrumb';
 import { MissingProject } from '../components/MissingProject';
 import { Tabs } from '../components/Tabs';
 import type { ProjectRecord } from '../db/database';
@@ -116,13 +116,7 @@ export function ModelsPage({ projectId }: { projectId: ProjectId }) {
   return (
     <main className="page models-page" data-page="models">
       <header className="page-header">
-        <Breadcrumb
-          trail={[
-            { label: 'Projects', route: { page: 'projects' } },
-            { label: project?.name ?? '…', route: { page: 'project', projectId } },
-          ]}
-          title="Models"
-        />
+        <ProjectBreadcrumb projectId={projectId} projectName={project?.name} title="Models" />
         <div className="header-actions">
           <button type="button" className="primary" onClick={() => setAdding(true)}>
             Add model

@@ -10,7 +10,7 @@ import { thumbnailPath } from '../../../src/core/api/media';
 import type { ImageId, ProjectId } from '../../../src/core/ids';
 import type { RunId } from '../../../src/core/predictions/types';
 import { useServices } from '../app/services';
-import { Breadcrumb } from '../components/Breadcrumb';
+import { ProjectBreadcrumb } from '../components/Breadcrumb';
 import { MissingProject } from '../components/MissingProject';
 import { ProgressBar } from '../components/ProgressBar';
 import { Tabs } from '../components/Tabs';
@@ -120,13 +120,7 @@ export function QualityPage({ projectId }: { projectId: ProjectId }) {
   return (
     <main className="page quality-page" data-page="quality">
       <header className="page-header">
-        <Breadcrumb
-          trail={[
-            { label: 'Projects', route: { page: 'projects' } },
-            { label: project?.name ?? '…', route: { page: 'project', projectId } },
-          ]}
-          title="Data quality"
-        />
+        <ProjectBreadcrumb projectId={projectId} projectName={project?.name} title="Data quality" />
       </header>
       {error && (
         <p className="error" role="alert">

@@ -22,7 +22,7 @@ import { ChangeDialog } from './ChangeDialog';
 import { ClassEditor } from './ClassEditor';
 import { emptySchema, newClass, reorderClasses } from './editing';
 import { JsonView } from './JsonView';
-import { Breadcrumb } from '../components/Breadcrumb';
+import { ProjectBreadcrumb } from '../components/Breadcrumb';
 import { Tabs } from '../components/Tabs';
 
 /** Until local user profiles exist, changes are recorded under this name. */
@@ -133,13 +133,7 @@ export function SchemaPage({ projectId }: { projectId: ProjectId }) {
   return (
     <main className="page schema-page" data-page="schema">
       <header className="page-header">
-        <Breadcrumb
-          trail={[
-            { label: 'Projects', route: { page: 'projects' } },
-            { label: project?.name ?? '…', route: { page: 'project', projectId } },
-          ]}
-          title="Annotation schema"
-        />
+        <ProjectBreadcrumb projectId={projectId} projectName={project?.name} title="Annotation schema" />
         <div className="header-actions">
           {current && (
             <span className="muted" data-testid="schema-version">

@@ -4,7 +4,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { ProjectId } from '../../../src/core/ids';
 import type { VersionId } from '../../../src/core/versions/types';
 import { useServices } from '../app/services';
-import { Breadcrumb } from '../components/Breadcrumb';
+import { ProjectBreadcrumb } from '../components/Breadcrumb';
 import { MissingProject } from '../components/MissingProject';
 import { Tabs } from '../components/Tabs';
 import type { ProjectRecord } from '../db/database';
@@ -54,13 +54,7 @@ export function VersionsPage({ projectId }: { projectId: ProjectId }) {
   return (
     <main className="page versions-page" data-page="versions">
       <header className="page-header">
-        <Breadcrumb
-          trail={[
-            { label: 'Projects', route: { page: 'projects' } },
-            { label: project?.name ?? '…', route: { page: 'project', projectId } },
-          ]}
-          title="Versions"
-        />
+        <ProjectBreadcrumb projectId={projectId} projectName={project?.name} title="Versions" />
         <div className="header-actions">
           <button type="button" className="primary" disabled={!versions} onClick={() => setCreating(true)}>
             Create version

@@ -1,7 +1,4 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { countsFromString, countsToString } from '../formats/rle';
 import {
@@ -156,22 +153,10 @@ describe('reading a COCO segmentation', () => {
 // ---------------------------------------------------------------------------------------------------
 // The oracle: upstream pycocotools (../shared/tools/cocoeval), fed one batch of cases on stdin.
 
-const COCOEVAL_DIR = resolve('../shared/tools/cocoeval');
-const PYTHON = '/usr/bin/python3';
-/** In CI the oracle is required: missing, the comparisons fail instead of skipping. */
-const MUST_HAVE_ORACLE = process.env.CI === 'true';
-
-/** Builds pycocotools' `_mask` (build.sh is idempotent) and returns the folder that holds the package. */
+/** Builds pycocotools' `_mask` once (build.sh is idempotent) and returns the folder that holds the package. */
 function buildPycocotools(): string {
-  if (!existsSync(COCOEVAL_DIR)) throw new Error(`pycocotools oracle not found at ${COCOEVAL_DIR}`);
-  const run = spawnSync('bash', [join(COCOEVAL_DIR, 'build.sh')], { encoding: 'utf8' });
-  if (run.error) throw run.error;
-  if (run.status !== 0) throw new Error(`cocoeval/build.sh exited ${run.status}: ${run.stderr}`);
-  // Where build.sh puts it: $COCOEVAL_BUILD_DIR, else ${XDG_CACHE_HOME:-~/.cache}/labelloop-cocoeval.
-  return (
-    process.env.COCOEVAL_BUILD_DIR ||
-    join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'labelloop-cocoeval')
-  );
+  ensureCocoevalBuilt();
+  return COCOEVAL_BUILD_DIR;
 }
 
 const ORACLE = String.raw`
@@ -199,6 +184,14 @@ for c in batch['ious']:
     out['ious'].append(np.asarray(ious, dtype=np.double).reshape(len(c['dts']), len(c['gts'])).tolist())
 print(json.dumps(out))
 `;
+import {
+  COCOEVAL_BUILD_DIR,
+  cocoevalAvailable,
+  ensureCocoevalBuilt,
+  MUST_HAVE_COCOEVAL,
+  PYTHON,
+} from '../../../tests/support/cocoeval';
+import { mulberry32 } from '../versions/random';
 
 interface PolygonCase {
   readonly rings: number[][];
@@ -234,19 +227,7 @@ function askPycocotools(buildDir: string, batch: Batch): OracleAnswer {
   return JSON.parse(run.stdout) as OracleAnswer;
 }
 
-/** mulberry32: the same cases on every run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const random = seeded(20240611);
+const random = mulberry32(20240611);
 const between = (lo: number, hi: number) => lo + random() * (hi - lo);
 const int = (lo: number, hi: number) => Math.floor(between(lo, hi + 1));
 const pick = <T>(items: readonly T[]): T => items[int(0, items.length - 1)]!;
@@ -375,7 +356,9 @@ const batch: Batch = {
   ],
 };
 
-describe.skipIf(!existsSync(COCOEVAL_DIR) && !MUST_HAVE_ORACLE)('agreement with pycocotools', () => {
+// Skips only where the oracle cannot run (no ../shared beside the checkout, or no /usr/bin/python3); under
+// CI=true it runs and fails loudly if pycocotools is missing (tests/support/cocoeval.ts).
+describe.skipIf(!cocoevalAvailable() && !MUST_HAVE_COCOEVAL)('agreement with pycocotools', () => {
   let oracle: OracleAnswer;
   beforeAll(() => {
     oracle = askPycocotools(buildPycocotools(), batch);

@@ -21,6 +21,8 @@ import { rleFromPolygons } from './masks';
 import { mulberry32, syntheticCocoSet } from './synthetic';
 
 const TOLERANCE = 1e-9;
+// Skips only where the oracle cannot run (no ../shared beside the checkout, or no /usr/bin/python3); under
+// CI=true it runs and fails loudly if pycocotools is missing (tests/support/cocoeval.ts).
 const oracle = describe.skipIf(!cocoevalAvailable() && !MUST_HAVE_COCOEVAL);
 
 interface Case {

@@ -4,6 +4,11 @@
  * small to large boxes, duplicate and confused detections, background noise and tied scores.
  */
 
+import { mulberry32 } from '../versions/random';
+
+/** Re-exported: tests and benchmarks draw their own fixtures from the same generator. */
+export { mulberry32 };
+
 export interface SyntheticCocoOptions {
   readonly images?: number;
   /** Mean ground-truth objects per image (varies per image from 0 to about 3×). */
@@ -46,18 +51,6 @@ export interface CocoDetection {
 export interface SyntheticCocoSet {
   readonly gt: { images: CocoGtImage[]; annotations: CocoGtAnnotation[]; categories: CocoGtCategory[] };
   readonly preds: CocoDetection[];
-}
-
-/** mulberry32: a tiny 32-bit PRNG, uniform in [0, 1); the same seed gives the same stream everywhere. */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** COCO's 80 detection categories with their (non-contiguous) ids, in id order. */

@@ -5,7 +5,7 @@
  * (`nearDuplicateGroups`) groups embeddings too, in time linear in the number of images.
  */
 
-import { mulberry32 } from '../evaluation/synthetic';
+import { mulberry32 } from '../versions/random';
 import type { VectorSet } from './similarity';
 
 const BITS = 64;

@@ -1,5 +1,7 @@
 /** ISO 2859-1 (= ANSI/ASQ Z1.4) single sampling plans for attributes, normal inspection, for batch QA of annotations. */
 
+import { mulberry32 } from '../versions/random';
+
 export const STANDARD = 'ISO 2859-1:1999, normal inspection, single sampling' as const;
 
 export const INSPECTION_LEVELS = ['S-1', 'S-2', 'S-3', 'S-4', 'I', 'II', 'III'] as const;
@@ -248,21 +250,6 @@ export function judgeLot(
     throw new RangeError(`Defective count must be a whole number ≥ 0, got ${defectives}.`);
   // Single sampling has Re = Ac + 1, so every count falls on one side.
   return defectives <= plan.accept ? 'accept' : 'reject';
-}
-
-/**
- * mulberry32 (Tommy Ettinger, public domain, 2017): a 32-bit-state PRNG, fast and well distributed for
- * picking samples; not cryptographic.
- */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**

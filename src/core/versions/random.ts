@@ -47,6 +47,21 @@ export function seededRandom(seed: number | string): () => number {
   return next;
 }
 
+/**
+ * mulberry32 (Tommy Ettinger, public domain): a tiny 32-bit generator, uniform in [0, 1), for numeric
+ * seeds: the same seed gives the same stream everywhere (generated fixtures, sample images, lot samples).
+ */
+export function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 /** Fisher–Yates shuffle into a new array (Knuth, TAOCP vol. 2, Algorithm P). */
 export function shuffled<T>(items: readonly T[], random: () => number): T[] {
   const out = [...items];

@@ -19,6 +19,8 @@ import { runCapturing as run } from './testCli';
 const TOLERANCE = 1e-9;
 const GT = join(COCOEVAL_EXAMPLES, 'coco8-gt.json');
 const PREDS = join(COCOEVAL_EXAMPLES, 'coco8-yolov8n-preds.json');
+// Skips only where the oracle cannot run (no ../shared beside the checkout, or no /usr/bin/python3); under
+// CI=true it runs and fails loudly if pycocotools is missing (tests/support/cocoeval.ts).
 const oracle = describe.skipIf(!cocoevalAvailable() && !MUST_HAVE_COCOEVAL);
 
 const ASSETS = resolve('../shared/assets');
@@ -335,6 +337,7 @@ function keyResultsToGt(
   });
 }
 
+// Needs YOLOv8n and COCO8 from ../shared/assets and the oracle; never skipped under CI=true, where both are.
 describe.skipIf((!haveAssets || !cocoevalAvailable()) && !MUST_HAVE_COCOEVAL)(
   'labelloop evaluate end to end with YOLOv8n on COCO8',
   () => {

@@ -39,6 +39,17 @@ threshold per class (worst first), and the most frequent confusions. --iou: 0.5,
 start:stop[:step]. <preds.json> is a COCO results list whose image and category ids are the GT's.
 `;
 
+/** The options `evaluate` and `mine` share: the two files, matching and thresholds, output. */
+const INPUT_OPTIONS = {
+  gt: { type: 'string' },
+  pred: { type: 'string' },
+  iou: { type: 'string' },
+  'iou-type': { type: 'string' },
+  score: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 const MINE_USAGE = `usage: labelloop mine --gt <gt.json> --pred <preds.json> --out <failures.json> [--iou 0.5] [--score 0.3]
   [--limit 1000] [--iou-type bbox|segm] [--json]
 
@@ -252,16 +263,7 @@ export async function evaluateCommand(args: string[], io: CliIo): Promise<number
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: {
-      gt: { type: 'string' },
-      pred: { type: 'string' },
-      iou: { type: 'string' },
-      'iou-type': { type: 'string' },
-      'max-dets': { type: 'string' },
-      score: { type: 'string' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
+    options: { ...INPUT_OPTIONS, 'max-dets': { type: 'string' } },
   });
   if (values.help) {
     io.stdout(EVALUATE_USAGE);
@@ -341,17 +343,7 @@ export async function mineCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: {
-      gt: { type: 'string' },
-      pred: { type: 'string' },
-      out: { type: 'string' },
-      iou: { type: 'string' },
-      'iou-type': { type: 'string' },
-      score: { type: 'string' },
-      limit: { type: 'string' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
+    options: { ...INPUT_OPTIONS, out: { type: 'string' }, limit: { type: 'string' } },
   });
   if (values.help) {
     io.stdout(MINE_USAGE);

@@ -7,6 +7,7 @@ import sharp from 'sharp';
 import type { ImagePoint } from '../../core/annotations/types';
 import { boundsIntersect, pointsBounds, polygonArea, type Bounds } from '../../core/geometry/shapes';
 import { mapLimit } from '../datasets/files';
+import { mulberry32 } from '../../core/versions/random';
 
 /*
  * Layout is measured, not guessed: each text line is first drawn alone to find its ink, then placed so no
@@ -152,18 +153,6 @@ const SIZES = [
   { width: 800, height: 600 },
 ];
 
-/** mulberry32: a small seeded generator, so the sample is the same on every run. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const between = (random: () => number, min: number, max: number) => min + random() * (max - min);
 const integer = (random: () => number, min: number, max: number) => Math.floor(between(random, min, max + 1));
 const pick = <T>(random: () => number, items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
@@ -210,7 +199,7 @@ const estimatedWidth = (text: string, size: number) =>
 
 /** What each of the sample's images holds, from the seed alone. */
 export function planSample(seed = SAMPLE_SEED): PlannedImage[] {
-  const random = seededRandom(seed);
+  const random = mulberry32(seed);
   const phrases = [...PHRASES];
   // Fisher–Yates, so no phrase repeats until all are used.
   for (let i = phrases.length - 1; i > 0; i--) {
@@ -316,7 +305,7 @@ const grown = (b: Bounds, by: number): Bounds => ({
  * measured extents, in plan order.
  */
 export function layOutImage(plan: PlannedImage, inks: readonly InkExtents[], seed: number): SampleScene {
-  const random = seededRandom(seed);
+  const random = mulberry32(seed);
   const taken: Bounds[] = [];
   /** An integer offset putting `relative` (bounds about the item's origin) in a free spot, if one is found. */
   const place = (relative: Bounds): { x: number; y: number } | undefined => {
