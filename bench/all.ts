@@ -46,6 +46,10 @@ const BENCHES: Record<string, { script: string; what: string; needsBuild?: boole
     script: 'bench/evaluation.ts',
     what: 'COCO evaluation of 5,000 images × 100 detections against pycocotools (also in a worker)',
   },
+  qa: {
+    script: 'bench/qa.ts',
+    what: 'agreement report and consistency checks: 10,000 images × 2 annotators × 10 boxes',
+  },
 };
 
 const only = process.argv

@@ -167,7 +167,7 @@ function imageRecord(i: number): ImageRecord {
   return {
     id: imageIdOf(i),
     projectId: PROJECT,
-    status: 'done',
+    status: 'submitted',
     importedAt: 0,
     sha256: pad(i, 64) as ContentHash,
     rootId: 'root' as RootId,

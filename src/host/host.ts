@@ -1,7 +1,7 @@
 /** The host: every contract handler, the job runner and media resolution, with no transport attached. */
 
 import { readdir, stat } from 'node:fs/promises';
-import { homedir } from 'node:os';
+import { homedir, userInfo } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { AppInfo, ExportJobEvent, ImportJobEvent, ImportOutput } from '../core/api/contract';
 import type { ExportSummary } from '../core/api/exports';
@@ -98,6 +98,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
       dataDir,
       maxInputPixels,
       homeDir: homedir(),
+      userName: osUserName(),
       firstRunSample: options.firstRunSample ?? firstRunSample(),
     }),
     'roots.register': ({ projectId, path }) => roots.register(projectId, path),
@@ -275,4 +276,13 @@ export async function createHost(options: HostOptions): Promise<Host> {
       return resolveMedia(parsed.request, roots, dataDir, maxInputPixels);
     },
   };
+}
+
+/** The logged-in user's name, or "" where the system has none to give (a container without a passwd entry). */
+function osUserName(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return '';
+  }
 }

@@ -188,7 +188,7 @@ test('a hand-written COCO file: the polygon is imported, the missing image repor
   await expect(dialog.getByLabel('Schema class for cat')).toHaveValue('new');
   await expect(dialog.getByLabel('Schema class for pond')).toHaveValue('new');
   await expect(dialog.getByRole('table', { name: 'Dataset problems' })).toContainText('missing.jpg');
-  await dialog.getByLabel('Mark images whose labels pass the schema as done').check();
+  await dialog.getByLabel('Mark images whose labels pass the schema as submitted').check();
   await dialog.getByRole('button', { name: 'Import 2 images' }).click();
 
   await waitForImport(project);
@@ -206,7 +206,7 @@ test('a hand-written COCO file: the polygon is imported, the missing image repor
   await editor.expectDrawn();
   await editor.expectPainted(2);
   const stored = await editor.stored();
-  expect(stored.status).toBe('done');
+  expect(stored.status).toBe('submitted');
   expect(stored.annotations.map((a) => a.geometry.kind).sort()).toEqual(['box', 'polygon']);
   expect(stored.annotations.find((a) => a.classId === 'pond')?.geometry).toEqual({
     kind: 'polygon',

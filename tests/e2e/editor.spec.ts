@@ -1,6 +1,6 @@
 /**
  * The labeling canvas end to end: draw every geometry, edit vertices, change class by hotkey, fill required
- * attributes, undo/redo, mark done (refused, then accepted), reload and a killed renderer lose nothing.
+ * attributes, undo/redo, submit (refused, then accepted), reload and a killed renderer lose nothing.
  */
 
 import { expect, test, type Page } from '@playwright/test';
@@ -41,7 +41,7 @@ async function projectWithSchema(page: Page, name: string) {
   return { project, projectId };
 }
 
-test('an annotator draws every geometry, edits, undoes, marks done and loses nothing', async ({ page }) => {
+test('an annotator draws every geometry, edits, undoes, submits and loses nothing', async ({ page }) => {
   const { project } = await projectWithSchema(page, 'Labeling');
   await project.gallery.locator('[data-file="street-1.jpg"]').dblclick();
   const editor = new EditorScreen(page);
@@ -185,10 +185,10 @@ test('an annotator draws every geometry, edits, undoes, marks done and loses not
   saved = await editor.stored();
   expect((saved.annotations[1]!.geometry as { points: { x: number }[] }).points[2]!.x).toBeCloseTo(450, 0);
 
-  // Done is refused while two cars have no plate; the errors are listed and select their object.
+  // Submitting is refused while two cars have no plate; the errors are listed and select their object.
   await page.keyboard.press('Escape');
   await page.keyboard.press('Control+Enter');
-  await expect(page.getByRole('alert').filter({ hasText: 'Not done' })).toContainText('2 errors');
+  await expect(page.getByRole('alert').filter({ hasText: 'Not submitted' })).toContainText('2 errors');
   await expect(editor.status).toHaveText('in progress');
   await screenshot(page, '21-editor-done-refused');
   for (const value of ['P-1', 'P-2']) {
@@ -202,9 +202,9 @@ test('an annotator draws every geometry, edits, undoes, marks done and loses not
   }
   await editor.canvas.focus();
   await page.keyboard.press('Control+Enter');
-  await expect(editor.status).toHaveText('done');
+  await expect(editor.status).toHaveText('submitted');
   saved = await editor.stored();
-  expect(saved.status).toBe('done');
+  expect(saved.status).toBe('submitted');
   expect(saved.annotations.filter((a) => a.classId === 'car').map((a) => a.attributes.plate)).toEqual([
     'B-LL 42',
     'P-1',
@@ -234,7 +234,7 @@ test('an annotator draws every geometry, edits, undoes, marks done and loses not
   await page.reload();
   await editor.expectDrawn();
   await editor.expectCount(6);
-  await expect(editor.status).toHaveText('done');
+  await expect(editor.status).toHaveText('submitted');
   await screenshot(page, '22-editor-after-reload');
 
   // A killed renderer loses nothing that was saved: nudge the sign 3 px, wait for "Saved", crash the page.

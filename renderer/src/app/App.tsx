@@ -9,8 +9,10 @@ import { VersionsPage } from '../versions/VersionsPage';
 import { ModelsPage } from '../models/ModelsPage';
 import { EvaluationPage } from '../evaluation/EvaluationPage';
 import { QualityPage } from '../quality/QualityPage';
+import { QaPage } from '../review/QaPage';
 import { hashToRoute, routeToHash, useUi } from '../state/ui';
 import { useServices } from './services';
+import { UserMenu } from '../components/UserMenu';
 
 export function App() {
   const route = useUi((s) => s.route);
@@ -34,6 +36,8 @@ export function App() {
           ◎
         </span>
         LabelLoop
+        <span className="brand-spacer" />
+        <UserMenu />
       </div>
       {route.page === 'projects' && <ProjectsPage />}
       {route.page === 'project' && <ProjectPage key={route.projectId} projectId={route.projectId} />}
@@ -48,6 +52,13 @@ export function App() {
         />
       )}
       {route.page === 'quality' && <QualityPage key={route.projectId} projectId={route.projectId} />}
+      {route.page === 'qa' && (
+        <QaPage
+          key={route.projectId}
+          projectId={route.projectId}
+          {...(route.tab ? { tab: route.tab } : {})}
+        />
+      )}
       {route.page === 'image' && <EditorPage projectId={route.projectId} imageId={route.imageId} />}
     </div>
   );

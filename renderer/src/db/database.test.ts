@@ -23,19 +23,26 @@ describe('MIGRATIONS', () => {
     expect(db.verno).toBe(MIGRATIONS.at(-1)!.version);
     expect(db.tables.map((table) => table.name).sort()).toEqual([
       'annotations',
+      'assignments',
+      'audit',
+      'comments',
       'decisions',
       'evaluations',
       'images',
       'imports',
+      'labelSets',
       'objectTags',
       'predictionRuns',
       'predictions',
       'projects',
+      'reviews',
       'runImages',
       'runPlans',
+      'samplingBatches',
       'schemaChanges',
       'schemaVersions',
       'settings',
+      'users',
       'versionImages',
       'versionLabels',
       'versions',
@@ -43,6 +50,12 @@ describe('MIGRATIONS', () => {
     db.close();
   });
 });
+
+/** What version 9's upgrade does to a row with a status: "done" is now called "submitted". */
+function submittedForDone<T>(row: T): T {
+  const status = (row as { status?: unknown }).status;
+  return status === 'done' ? { ...row, status: 'submitted' } : row;
+}
 
 /**
  * Frozen fixture: the version-1 schema and rows exactly as release 0.1.0 wrote them. Never edit this to
@@ -141,7 +154,7 @@ describe('a version-1 database', () => {
       VERSION_1_ROWS.projects.map((project) => ({ ...project, schemaVersion: null })),
     );
     expect(await db.annotations.count()).toBe(0);
-    expect(await db.images.toArray()).toEqual(VERSION_1_ROWS.images);
+    expect(await db.images.toArray()).toEqual(VERSION_1_ROWS.images.map(submittedForDone));
     expect(await db.imports.toArray()).toEqual(VERSION_1_ROWS.imports);
     expect(await db.settings.toArray()).toEqual(VERSION_1_ROWS.settings);
 
@@ -226,7 +239,7 @@ describe('a version-2 database', () => {
     await db.open();
     expect(db.verno).toBe(MIGRATIONS.at(-1)!.version);
     for (const [table, rows] of Object.entries(VERSION_2_ROWS)) {
-      expect(await db.table(table).toArray()).toEqual(rows);
+      expect(await db.table(table).toArray()).toEqual(table === 'images' ? rows.map(submittedForDone) : rows);
     }
     expect(await db.predictionRuns.count()).toBe(0);
     expect(await db.predictions.count()).toBe(0);
@@ -315,7 +328,7 @@ describe('a version-3 database', () => {
     await db.open();
     expect(db.verno).toBe(MIGRATIONS.at(-1)!.version);
     for (const [table, rows] of Object.entries(VERSION_3_ROWS)) {
-      expect(await db.table(table).toArray()).toEqual(rows);
+      expect(await db.table(table).toArray()).toEqual(table === 'images' ? rows.map(submittedForDone) : rows);
     }
     expect(await db.versions.count()).toBe(0);
 
@@ -364,7 +377,8 @@ describe('a version-4 database', () => {
     expect(stored).not.toHaveProperty('images');
     expect(stored!.imageCount).toBe(made.images.length);
     expect(await db.versionImages.count()).toBe(1);
-    expect(await getVersion(db, made.id)).toEqual(made);
+    // Version 9 renamed the status "done" to "submitted", in snapshots too.
+    expect(await getVersion(db, made.id)).toEqual({ ...made, images: made.images.map(submittedForDone) });
     expect((await listVersions(db, projectId)).map((v) => v.number)).toEqual([1]);
     db.close();
   });

@@ -20,6 +20,8 @@ import type { DatasetVersion, VersionId, VersionImage } from '../../../src/core/
 import type { ImageId, ImportId, ProjectId, RootId } from '../../../src/core/ids';
 import type { DatasetImportReport } from './imports';
 import type { EvaluationRecord, ObjectTagRecord } from './evaluations';
+import type { AuditRecord, CommentRecord, ReviewRecord, UserRecord } from './qaRecords';
+import type { AssignmentRecord, LabelSetRecord, SamplingBatchRecord, TaskOrigin } from './qaRecords';
 
 export interface ProjectRecord {
   readonly id: ProjectId;
@@ -31,6 +33,8 @@ export interface ProjectRecord {
   readonly roots: readonly { rootId: RootId; path: string }[];
   /** The current annotation schema version, or null before the project has a schema. */
   readonly schemaVersion: number | null;
+  /** Set on an annotator's project made from a task bundle (not indexed, so no new database version). */
+  readonly task?: TaskOrigin;
 }
 
 /** One saved version of a project's annotation schema; never modified after it is written. */
@@ -257,6 +261,37 @@ export const MIGRATIONS: readonly {
       objectTags: '[projectId+key], projectId, imageId, *tags',
     },
   },
+  {
+    // Review and QA: people, the audit trail, review decisions, comments, assignments handed out as task
+    // bundles, the labels each annotator returned, and acceptance-sampling batches. The image status
+    // "done" becomes "submitted" (the review workflow's name for it), in images and in version snapshots.
+    version: 9,
+    stores: {
+      users: 'id, name, createdAt',
+      audit: 'id, projectId, [projectId+at], [projectId+imageId], [projectId+user]',
+      reviews: 'imageId, projectId',
+      comments: 'id, projectId, imageId, [projectId+state]',
+      assignments: 'id, projectId',
+      labelSets: '[imageId+annotator], projectId, imageId, [projectId+annotator]',
+      samplingBatches: 'id, projectId',
+    },
+    upgrade: async (tx) => {
+      await tx
+        .table('images')
+        .toCollection()
+        .modify((image: { status: string }) => {
+          if (image.status === 'done') image.status = 'submitted';
+        });
+      await tx
+        .table('versionImages')
+        .toCollection()
+        .modify((chunk: { images: { status: string }[] }) => {
+          chunk.images = chunk.images.map((image) =>
+            image.status === 'done' ? { ...image, status: 'submitted' } : image,
+          );
+        });
+    },
+  },
 ];
 
 export type LabelLoopDatabase = Dexie & {
@@ -277,6 +312,13 @@ export type LabelLoopDatabase = Dexie & {
   versionLabels: Dexie.Table<VersionLabelsRecord, [ProjectId, string]>;
   evaluations: EntityTable<EvaluationRecord, 'id'>;
   objectTags: Dexie.Table<ObjectTagRecord, [ProjectId, string]>;
+  users: EntityTable<UserRecord, 'id'>;
+  audit: EntityTable<AuditRecord, 'id'>;
+  reviews: EntityTable<ReviewRecord, 'imageId'>;
+  comments: EntityTable<CommentRecord, 'id'>;
+  assignments: EntityTable<AssignmentRecord, 'id'>;
+  labelSets: Dexie.Table<LabelSetRecord, [ImageId, string]>;
+  samplingBatches: EntityTable<SamplingBatchRecord, 'id'>;
 };
 
 export const DATABASE_NAME = 'labelloop';

@@ -151,7 +151,7 @@ describe('writeDatasetBatch', () => {
     await writeDatasetBatch(db, projectId, importId, batch(), settings({ markDone: true }), 2000);
     const images = await db.images.where('projectId').equals(projectId).toArray();
     const status = Object.fromEntries(images.map((i) => [i.fileName, i.status]));
-    expect(status).toEqual({ 'a.jpg': 'in-progress', 'b.jpg': 'new', 'c.jpg': 'done' });
+    expect(status).toEqual({ 'a.jpg': 'in-progress', 'b.jpg': 'new', 'c.jpg': 'submitted' });
     expect((await db.imports.get(importId))?.dataset?.doneImages).toBe(1);
   });
 });

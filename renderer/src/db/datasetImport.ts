@@ -5,7 +5,12 @@
 
 import type { DatasetImportOutput } from '../../../src/core/api/datasets';
 import type { AnnotationId, ImageAnnotations } from '../../../src/core/annotations/types';
-import type { ImageRecord, ImageStatus, ImportProblem } from '../../../src/core/images/types';
+import {
+  FINISHED_STATUSES,
+  type ImageRecord,
+  type ImageStatus,
+  type ImportProblem,
+} from '../../../src/core/images/types';
 import type { ImageId, ImportId, ProjectId } from '../../../src/core/ids';
 import type { CompiledSchema } from '../../../src/core/schema/validate';
 import { buildDatasetRecord, type ClassMap } from '../import/datasetRecords';
@@ -92,14 +97,14 @@ export async function writeDatasetBatch(
           plural(built.objects, 'object') + (built.tags > 0 ? ` and ${plural(built.tags, 'tag')}` : '');
         appendedNote.set(image.path, what);
       }
-      // Labeled images are being worked on; an image someone already marked done keeps its status.
+      // Labeled images are being worked on; an image someone already submitted (or reviewed) keeps its status.
       const status = statuses.get(row.id) ?? row.status;
-      if (status !== 'done' || statuses.has(row.id))
-        statuses.set(row.id, settings.markDone && built.passes ? 'done' : 'in-progress');
+      if (!FINISHED_STATUSES.has(status) || statuses.has(row.id))
+        statuses.set(row.id, settings.markDone && built.passes ? 'submitted' : 'in-progress');
     }
     await db.annotations.bulkPut([...changed.values()]);
     for (const [id, status] of statuses) await db.images.update(id, { status });
-    counts.doneImages = [...statuses.values()].filter((s) => s === 'done').length;
+    counts.doneImages = [...statuses.values()].filter((s) => s === 'submitted').length;
     const problems: ImportProblem[] = [
       ...batch.problems,
       ...added.duplicates.map((p) => {

@@ -194,12 +194,12 @@ describe('queryImages', () => {
   it('filters by status', async () => {
     const { db, projectId } = await galleryOf();
     const rows = await queryImages(db, projectId, allByName);
-    await db.images.update(rows[3]!.id, { status: 'done' });
-    await db.images.update(rows[0]!.id, { status: 'done' });
+    await db.images.update(rows[3]!.id, { status: 'submitted' });
+    await db.images.update(rows[0]!.id, { status: 'submitted' });
     await db.images.update(rows[1]!.id, { status: 'in-progress' });
 
-    expect(await relPaths(db, projectId, { status: 'done' })).toEqual(['a.jpg', 'beach/d.jpg']);
-    expect(await relPaths(db, projectId, { status: 'done', sort: 'name-desc' })).toEqual([
+    expect(await relPaths(db, projectId, { status: 'submitted' })).toEqual(['a.jpg', 'beach/d.jpg']);
+    expect(await relPaths(db, projectId, { status: 'submitted', sort: 'name-desc' })).toEqual([
       'beach/d.jpg',
       'a.jpg',
     ]);

@@ -208,7 +208,7 @@ describe('listProjects', () => {
       [1, 2, 3].map((n) => probedImage(`${n}.jpg`, n)),
     );
     const [first] = await db.images.where('projectId').equals(project.id).toArray();
-    await db.images.update(first!.id, { status: 'done' });
+    await db.images.update(first!.id, { status: 'submitted' });
 
     const [listed] = await listProjects(db);
     expect(listed).toMatchObject({ imageCount: 3, doneCount: 1 });

@@ -3,6 +3,7 @@
 import { deleteProjectPredictions } from './predictions';
 import { deleteProjectVersions } from './versions';
 import type { ProjectId, RootId } from '../../../src/core/ids';
+import { FINISHED_STATUSES } from '../../../src/core/images/types';
 import { newId, type LabelLoopDatabase, type ProjectRecord } from './database';
 
 export interface ProjectSummary extends ProjectRecord {
@@ -101,6 +102,13 @@ export async function deleteProject(db: LabelLoopDatabase, id: ProjectId): Promi
     db.versions,
     db.versionImages,
     db.versionLabels,
+    db.audit,
+    db.reviews,
+    db.comments,
+    db.assignments,
+    db.labelSets,
+    db.samplingBatches,
+    db.settings,
   ];
   await db.transaction('rw', tables, async () => {
     await deleteProjectPredictions(db, id);
@@ -110,6 +118,10 @@ export async function deleteProject(db: LabelLoopDatabase, id: ProjectId): Promi
     await db.annotations.where('projectId').equals(id).delete();
     await db.schemaVersions.where('projectId').equals(id).delete();
     await db.schemaChanges.where('projectId').equals(id).delete();
+    // Review and QA: its trail, reviews, comments, hand-outs, returned labels, batches and reasons.
+    for (const table of [db.audit, db.reviews, db.comments, db.assignments, db.labelSets, db.samplingBatches])
+      await table.where('projectId').equals(id).delete();
+    await db.settings.delete(`rejectionReasons:${id}`);
     await db.projects.delete(id);
   });
 }
@@ -120,7 +132,10 @@ export async function listProjects(db: LabelLoopDatabase): Promise<ProjectSummar
     projects.map(async (project) => ({
       ...project,
       imageCount: await db.images.where('projectId').equals(project.id).count(),
-      doneCount: await db.images.where('[projectId+status]').equals([project.id, 'done']).count(),
+      doneCount: await db.images
+        .where('[projectId+status]')
+        .anyOf([...FINISHED_STATUSES].map((status) => [project.id, status]))
+        .count(),
     })),
   );
   // Most recently opened first, then newest.

@@ -45,7 +45,15 @@ import { TiledImage, type TilePaint } from '../viewer/TiledImage';
 import { actualSizeViewport, fitViewport, zoomAt, type Viewport } from '../viewer/viewport';
 import { applyImageAdjust, AnnotationsShape, PredictionsShape } from './canvas/layers';
 import { focusedControlOwnsKey } from './keymap';
-import { paintBand, paintCrosshair, paintDraft, paintSelection, visibleBounds } from './canvas/paint';
+import {
+  paintBand,
+  paintCrosshair,
+  paintDraft,
+  paintPins,
+  paintSelection,
+  visibleBounds,
+  type CommentPin,
+} from './canvas/paint';
 import { useEditorState, type EditorStore } from './store';
 
 export interface CanvasHandle {
@@ -84,6 +92,10 @@ interface Props {
   onTilePaint?: (paint: TilePaint) => void;
   onTileError?: (message: string) => void;
   handle?: Ref<CanvasHandle>;
+  /** Comments pinned to points, drawn above the labels. */
+  pins?: readonly CommentPin[];
+  /** Set while a comment waits for its point: the next click gives it, and nothing else happens. */
+  onPin?: (point: { x: number; y: number }) => void;
 }
 
 interface Transient {
@@ -316,6 +328,10 @@ export function EditorCanvas(props: Props) {
       return;
     }
     if (readOnly || !history) return;
+    if (props.onPin) {
+      if (type === 'down' && e.button === 0) props.onPin(toImage(e));
+      return;
+    }
     const input = inputOf(type, e);
     t.cursor = input.point;
     if (tool === 'select') {
@@ -472,6 +488,7 @@ export function EditorCanvas(props: Props) {
       );
     }
     if (t.band) paintBand(ctx, t.band, v.scale);
+    if (props.pins && props.pins.length > 0) paintPins(ctx, props.pins, v.scale);
     if (tool !== 'select') {
       const draft = drawPreview(t.draw, env());
       if (draft.cursor) paintCrosshair(ctx, draft.cursor, visible, v.scale);
@@ -481,7 +498,8 @@ export function EditorCanvas(props: Props) {
 
   // The compare view shows the runs it was given whatever the layer toggles say.
   const predictionsShown = readOnly ? predictions : predictions.filter((p) => view.runs[p.runId] !== false);
-  const cursor = spaceHeld || transient.current.pan ? 'grab' : tool === 'select' ? 'default' : 'crosshair';
+  const cursor =
+    spaceHeld || transient.current.pan ? 'grab' : tool === 'select' && !props.onPin ? 'default' : 'crosshair';
 
   return (
     <div
@@ -503,6 +521,7 @@ export function EditorCanvas(props: Props) {
         if (e.buttons !== 0 || transient.current.pan || isDragging(transient.current.select)) cancelGesture();
       }}
       data-tool={tool}
+      data-pinning={props.onPin ? 'true' : undefined}
       data-scale={viewport.scale.toFixed(4)}
       data-viewport={`${viewport.x.toFixed(1)},${viewport.y.toFixed(1)},${viewport.scale.toFixed(5)}`}
     >

@@ -7,7 +7,9 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { AnnotationId } from '../../../src/core/annotations/types';
 import type { ImageId, ProjectId } from '../../../src/core/ids';
-import type { ImageRecord } from '../../../src/core/images/types';
+import { FINISHED_STATUSES, type ImageRecord } from '../../../src/core/images/types';
+import { canReview, type Role } from '../../../src/core/qa/people';
+import { useReviewContext } from '../review/useReviewContext';
 import { needsTiles } from '../../../src/core/tiles/grid';
 import { DRAWING_TOOLS, type ToolKind } from '../../../src/core/editing/tools/types';
 import { useServices } from '../app/services';
@@ -30,6 +32,8 @@ import {
 import { optionKeyInput } from './panels/attributeForm';
 import { AttributesPanel } from './panels/AttributesPanel';
 import { CheatSheet } from './panels/CheatSheet';
+import type { CommentPin } from './canvas/paint';
+import { CommentsPanel } from './panels/CommentsPanel';
 import { ObjectList } from './panels/ObjectList';
 import { StatusPanel } from './panels/StatusPanel';
 import { ClassMappingDialog } from './predictions/ClassMappingDialog';
@@ -37,6 +41,7 @@ import { PredictionsPanel } from './predictions/PredictionsPanel';
 import { usePredictions } from './predictions/usePredictions';
 import { openImage, saveImage } from './session';
 import {
+  AUTHOR,
   createEditorStore,
   imageViolations,
   selectionBounds,
@@ -89,10 +94,28 @@ function ToolIcon({ tool }: { tool: ToolKind }) {
 /** One store for the app: the clipboard and the per-image undo histories outlive a visit to the gallery. */
 let sharedStore: EditorStore | undefined;
 
+/** Who is working, as the header chose; labels made before a profile loads say "local user". */
+function workingUser(): { id: string; role: Role } {
+  const user = useUi.getState().user;
+  return user ? { id: user.id, role: user.role } : { id: AUTHOR, role: 'qa-lead' };
+}
+
 export function EditorPage({ projectId, imageId }: { projectId: ProjectId; imageId: ImageId }) {
   const { api, db } = useServices();
   const store = useMemo(
-    () => (sharedStore ??= createEditorStore({ save: (image, edited) => saveImage(db, image, edited) })),
+    () =>
+      (sharedStore ??= createEditorStore({
+        save: (image, edited, journal) =>
+          saveImage(db, image, edited, {
+            user: workingUser().id,
+            historyId: journal.historyId,
+            entries: journal.entries,
+            at: Date.now(),
+            className: (id) =>
+              sharedStore?.getState().session?.schema?.classes.find((c) => c.id === id)?.name ?? id,
+          }),
+        user: workingUser,
+      })),
     [db],
   );
   const { actions } = store;
@@ -198,17 +221,52 @@ export function EditorPage({ projectId, imageId }: { projectId: ProjectId; image
   const goNextNotDone = useCallback(async () => {
     for (let i = index + 1; i < viewOrder.length; i += 200) {
       const rows = await db.images.bulkGet(viewOrder.slice(i, i + 200) as ImageId[]);
-      const found = rows.find((row): row is ImageRecord => row !== undefined && row.status !== 'done');
+      const found = rows.find(
+        (row): row is ImageRecord => row !== undefined && !FINISHED_STATUSES.has(row.status),
+      );
       if (found) return navigate({ page: 'image', projectId, imageId: found.id });
     }
-    actions.notify('Every image after this one is done');
+    actions.notify('Every image after this one is submitted');
   }, [index, viewOrder, db, navigate, projectId, actions]);
+
+  const user = useUi((s) => s.user);
+  const canReviewHere = user !== null && canReview(user.role);
+  const { reasons, nameOf } = useReviewContext(projectId);
+  const [rejecting, setRejecting] = useState(false);
+  // A comment pinned to a point: the canvas waits for its click, then holds the point until it is posted.
+  const [pinning, setPinning] = useState(false);
+  const [pinPoint, setPinPoint] = useState<{ x: number; y: number } | undefined>(undefined);
+  const [pins, setPins] = useState<readonly CommentPin[]>([]);
+  useEffect(() => {
+    setRejecting(false);
+    setPinning(false);
+    setPinPoint(undefined);
+  }, [imageId]);
+  /** Runs a review action; when it changed the status, moves on to the next image in the list. */
+  const reviewAndNext = useCallback(
+    (review: () => void) => {
+      const before = store.getState().history?.present.status;
+      review();
+      if (store.getState().history?.present.status !== before) go(1);
+    },
+    [store, go],
+  );
 
   const predictions = usePredictions(db, projectId, imageId, history?.present.decisions ?? {});
   const violations = useMemo(() => imageViolations(session, history?.present), [session, history?.present]);
   const schema = session?.schema ?? null;
   const classes = useMemo(() => drawableClasses(schema), [schema]);
   const record = history?.present.record;
+  /** "#3 Car", numbered as the object list numbers objects. */
+  const objectName = useCallback(
+    (id: string) => {
+      const index = record?.annotations.findIndex((a) => a.id === id) ?? -1;
+      if (index < 0) return undefined;
+      const classId = record!.annotations[index]!.classId;
+      return `#${index + 1} ${schema?.classes.find((c) => c.id === classId)?.name ?? classId}`;
+    },
+    [record, schema],
+  );
   const selectedAnnotations = useMemo(() => {
     const ids = new Set<string>(selection);
     return record?.annotations.filter((a) => ids.has(a.id)) ?? [];
@@ -239,7 +297,12 @@ export function EditorPage({ projectId, imageId }: { projectId: ProjectId; image
         case 'image.nextNotDone':
           return void goNextNotDone();
         case 'image.done':
-          return actions.markDone();
+          return actions.submit();
+        case 'review.accept':
+          return reviewAndNext(() => actions.accept());
+        case 'review.reject':
+          // Someone who may not review is told so by the store.
+          return canReviewHere ? setRejecting(true) : actions.reject('', '');
         case 'editor.close':
           return navigate({ page: 'project', projectId });
         case 'edit.undo':
@@ -328,7 +391,7 @@ export function EditorPage({ projectId, imageId }: { projectId: ProjectId; image
           return actions.toggleCheatSheet();
       }
     },
-    [actions, store, go, goNextNotDone, navigate, projectId, predictions],
+    [actions, store, go, goNextNotDone, navigate, projectId, predictions, canReviewHere, reviewAndNext],
   );
 
   useEffect(() => {
@@ -587,6 +650,15 @@ export function EditorPage({ projectId, imageId }: { projectId: ProjectId; image
                   onPainted={onPainted}
                   onTilePaint={tiled ? onTilePaint : undefined}
                   onTileError={onTileError}
+                  pins={pins}
+                  onPin={
+                    pinning
+                      ? (point) => {
+                          setPinPoint(point);
+                          setPinning(false);
+                        }
+                      : undefined
+                  }
                 />
               )}
             </div>
@@ -622,10 +694,21 @@ export function EditorPage({ projectId, imageId }: { projectId: ProjectId; image
           <StatusPanel
             status={history?.present.status ?? 'new'}
             violations={violations}
-            canMarkDone={errors === 0}
+            review={history?.present.review}
+            reasons={reasons}
+            nameOf={nameOf}
+            canReview={canReviewHere}
+            canSubmit={errors === 0}
             refusal={doneRefusal ?? undefined}
-            onMarkDone={actions.markDone}
+            rejecting={rejecting}
+            onRejecting={setRejecting}
+            onSubmit={actions.submit}
             onReopen={actions.reopen}
+            onAccept={() => reviewAndNext(() => actions.accept())}
+            onReject={(reason, comment) => {
+              setRejecting(false);
+              reviewAndNext(() => actions.reject(reason, comment));
+            }}
             onSelectViolation={(v) => {
               if (!v.annotationId) return;
               actions.reveal(v.annotationId);
@@ -663,6 +746,28 @@ export function EditorPage({ projectId, imageId }: { projectId: ProjectId; image
               onToggleLocked={(id: AnnotationId) => actions.toggleFlag('locked', [id])}
               onToggleClassHidden={(classId: string) => actions.toggleClassFlag('hidden', classId)}
               onToggleClassLocked={(classId: string) => actions.toggleClassFlag('locked', classId)}
+            />
+          )}
+          {image && (
+            <CommentsPanel
+              projectId={projectId}
+              imageId={image.id}
+              user={workingUser().id}
+              canResolve={canReviewHere}
+              selected={selection.length === 1 ? selection[0] : undefined}
+              objectName={objectName}
+              nameOf={nameOf}
+              onShowObject={(id) => {
+                actions.reveal(id);
+                canvas.current?.centerOn(id);
+              }}
+              point={pinPoint}
+              pinning={pinning}
+              onPinning={(on) => {
+                setPinning(on);
+                if (!on) setPinPoint(undefined);
+              }}
+              onPins={setPins}
             />
           )}
           {schema && <PredictionsPanel {...predictions.panelProps(store)} />}

@@ -10,6 +10,7 @@ import {
   panDirection,
   resolveKey,
   shortcutSections,
+  SHORTCUT_GROUPS,
   SHORTCUTS,
   type EditorAction,
   type KeyContext,
@@ -238,16 +239,17 @@ describe('formatKey', () => {
 describe('shortcutSections', () => {
   it('lists every built-in once, then class keys and option hotkeys from the schema', () => {
     const sections = shortcutSections(schema);
-    const builtIn = sections.slice(0, 7).flatMap((section) => section.entries);
+    const groups = SHORTCUT_GROUPS.length;
+    const builtIn = sections.slice(0, groups).flatMap((section) => section.entries);
     expect(builtIn).toHaveLength(SHORTCUTS.length);
-    expect(sections.slice(7).map((section) => section.title)).toEqual(['Classes', 'car (selected)']);
-    expect(sections[7]!.entries.map((entry) => [entry.label, entry.keys])).toEqual([
+    expect(sections.slice(groups).map((section) => section.title)).toEqual(['Classes', 'car (selected)']);
+    expect(sections[groups]!.entries.map((entry) => [entry.label, entry.keys])).toEqual([
       ['car', ['c']],
       ['truck', ['1', '2']],
       ['bus', ['3']],
       ['sign', ['F2', '4']],
     ]);
-    expect(sections[8]!.entries).toEqual([
+    expect(sections[groups + 1]!.entries).toEqual([
       { keys: ['q'], label: 'Occlusion: None' },
       { keys: ['b'], label: 'Occlusion: Heavy' },
     ]);

@@ -17,6 +17,8 @@ export const EDITOR_ACTIONS = [
   'image.previous',
   'image.nextNotDone',
   'image.done',
+  'review.accept',
+  'review.reject',
   'editor.close',
   'edit.undo',
   'edit.redo',
@@ -62,12 +64,14 @@ export const EDITOR_ACTIONS = [
 ] as const;
 export type EditorAction = (typeof EDITOR_ACTIONS)[number];
 
-export type ShortcutGroup = 'Tools' | 'Images' | 'Editing' | 'Drawing' | 'View' | 'Layers' | 'Help';
+export type ShortcutGroup =
+  'Tools' | 'Images' | 'Review' | 'Editing' | 'Drawing' | 'View' | 'Layers' | 'Help';
 export const SHORTCUT_GROUPS: readonly ShortcutGroup[] = [
   'Tools',
   'Drawing',
   'Editing',
   'Images',
+  'Review',
   'View',
   'Layers',
   'Help',
@@ -141,7 +145,9 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { action: 'image.next', keys: ['d', 'PageDown'], label: 'Next image', group: 'Images' },
   { action: 'image.previous', keys: ['a', 'PageUp'], label: 'Previous image', group: 'Images' },
   { action: 'image.nextNotDone', keys: ['n'], label: 'Next image not done', group: 'Images' },
-  { action: 'image.done', keys: ['Mod+Enter'], label: 'Mark the image done', group: 'Images' },
+  { action: 'image.done', keys: ['Mod+Enter'], label: 'Submit the image for review', group: 'Images' },
+  { action: 'review.accept', keys: ['Alt+a'], label: 'Accept the image and go to the next', group: 'Review' },
+  { action: 'review.reject', keys: ['Alt+r'], label: 'Reject the image with a reason', group: 'Review' },
   { action: 'editor.close', keys: ['Shift+Escape'], label: 'Back to the gallery', group: 'Images' },
 
   { action: 'view.fit', keys: ['f'], label: 'Fit the image', group: 'View' },

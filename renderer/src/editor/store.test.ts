@@ -6,7 +6,8 @@ import { box, record, streetSchema } from '../../../src/core/editing/testFixture
 import type { ImageId, ProjectId } from '../../../src/core/ids';
 import type { ImageRecord } from '../../../src/core/images/types';
 import type { SchemaVersionRecord } from '../db/database';
-import { createEditorStore } from './store';
+import type { Role } from '../../../src/core/qa/people';
+import { createEditorStore, type SavedJournal } from './store';
 
 const image = (id: string): ImageRecord =>
   ({
@@ -28,15 +29,19 @@ const schemaRecord: SchemaVersionRecord = {
   change: null,
 };
 
-function setup(initial: ImageAnnotations = record([])) {
+function setup(initial: ImageAnnotations = record([]), who: { id: string; role: Role } = LEAD) {
   const saved: EditedImage[] = [];
+  const journals: SavedJournal[] = [];
   let n = 0;
+  let user = who;
   const store = createEditorStore({
-    save: async (_image, edited) => {
+    save: async (_image, edited, journal) => {
       saved.push(edited);
+      journals.push(journal);
     },
     now: () => 5000,
     newId: () => `a${++n}`,
+    user: () => user,
   });
   const open = (id: string, rec: ImageAnnotations = { ...initial, imageId: id as ImageId }) =>
     store.actions.open({
@@ -46,8 +51,82 @@ function setup(initial: ImageAnnotations = record([])) {
     });
   open('img-1');
   const present = () => store.getState().history!.present;
-  return { store, actions: store.actions, saved, present, open };
+  const switchUser = (next: { id: string; role: Role }) => (user = next);
+  return { store, actions: store.actions, saved, journals, present, open, switchUser };
 }
+
+const LEAD = { id: 'lead-1', role: 'qa-lead' as Role };
+const ANNOTATOR = { id: 'ann-1', role: 'annotator' as Role };
+
+describe('review in the editor', () => {
+  const submitted = () => {
+    const t = setup(record([]), ANNOTATOR);
+    t.actions.pickClass('truck');
+    t.actions.createDrawn(box(10, 10, 50, 40));
+    t.actions.setAttributes({ loaded: true });
+    t.actions.submit();
+    return t;
+  };
+
+  it('stamps what the working person draws with their profile id', () => {
+    const { present } = submitted();
+    expect(present().record.annotations[0]).toMatchObject({ createdBy: 'ann-1', updatedBy: 'ann-1' });
+    expect(present().status).toBe('submitted');
+  });
+
+  it('refuses accept and reject to an annotator, and says who may', () => {
+    const { store, actions, present } = submitted();
+    actions.accept();
+    actions.reject('wrong-class', 'no');
+    expect(present().status).toBe('submitted');
+    expect(store.getState().notice?.text).toBe('Only a reviewer or QA lead can reject an image.');
+  });
+
+  it('rejects with reason and comment as one undo step, and the annotator’s next edit reopens the image', () => {
+    const { actions, present, switchUser } = submitted();
+    switchUser(LEAD);
+    actions.reject('wrong-class', '  it is a van  ');
+    expect(present().status).toBe('rejected');
+    expect(present().review).toEqual({
+      decision: 'rejected',
+      reviewer: 'lead-1',
+      at: 5000,
+      reason: 'wrong-class',
+      comment: 'it is a van',
+    });
+    actions.undo();
+    expect(present()).toMatchObject({ status: 'submitted' });
+    expect(present().review).toBeUndefined();
+    actions.redo();
+    switchUser(ANNOTATOR);
+    actions.selectAll();
+    actions.setAttributes({ loaded: false });
+    expect(present().status).toBe('in-progress');
+    expect(present().review?.decision).toBe('rejected');
+  });
+
+  it('accepts as the reviewer, and the save carries the journal of every edit for the audit log', async () => {
+    const { actions, present, journals, switchUser } = submitted();
+    switchUser(LEAD);
+    actions.accept();
+    expect(present()).toMatchObject({
+      status: 'accepted',
+      review: { decision: 'accepted', reviewer: 'lead-1' },
+    });
+    await actions.flush();
+    const kinds = journals.flatMap((j) => j.entries.map((e) => e.edit.kind));
+    expect(kinds).toEqual([
+      'add-annotations',
+      'set-status',
+      'update-annotations',
+      'set-status',
+      'set-status',
+      'set-review',
+    ]);
+    expect(new Set(journals.map((j) => j.historyId)).size).toBe(1);
+    expect(journals[0]!.historyId).not.toBe('');
+  });
+});
 
 describe('editor store', () => {
   it('draws a box of the active class, selects it and prompts for its required attributes', () => {
@@ -97,18 +176,18 @@ describe('editor store', () => {
     expect(present().record.annotations).toHaveLength(1);
   });
 
-  it('refuses done while the image has errors and lists them, then accepts once they are fixed', () => {
+  it('refuses to submit while the image has errors and lists them, then submits once they are fixed', () => {
     const { store, actions, present } = setup();
     actions.pickClass('car');
     actions.createDrawn(box(10, 10, 50, 40));
-    actions.markDone();
+    actions.submit();
     expect(present().status).toBe('in-progress');
-    expect(store.getState().doneRefusal).toMatch(/^Not done: 1 error to fix/);
+    expect(store.getState().doneRefusal).toMatch(/^Not submitted: 1 error to fix/);
     actions.setAttributes({ plate: 'XY 123' });
     actions.setImageAttributes({ weather: 'sun' });
-    actions.markDone();
+    actions.submit();
     expect(store.getState().doneRefusal).toBeNull();
-    expect(present().status).toBe('done');
+    expect(present().status).toBe('submitted');
     actions.undo();
     expect(present().status).toBe('in-progress');
   });

@@ -26,7 +26,13 @@ import {
 import { setDisplayFlag, type DisplayFlag } from '../../../src/core/editing/display';
 import type { Built, CreateContext, MissingAttributes } from '../../../src/core/editing/editContext';
 import { annotationIdsOf, type Command } from '../../../src/core/editing/commands';
-import { applyEdit, setStatus, type Edit, type EditedImage } from '../../../src/core/editing/edits';
+import {
+  applyEdit,
+  setReview,
+  setStatus,
+  type Edit,
+  type EditedImage,
+} from '../../../src/core/editing/edits';
 import {
   begin,
   canRedo,
@@ -36,11 +42,14 @@ import {
   createHistory,
   isDirty,
   markSaved,
+  pendingSince,
   perform,
   redo,
   undo,
   type History,
+  type JournalEntry,
 } from '../../../src/core/editing/history';
+import { canReview, type Role } from '../../../src/core/qa/people';
 import { setImageAttributes, toggleTag } from '../../../src/core/editing/imageEdits';
 import type { ToolKind } from '../../../src/core/editing/tools/types';
 import { geometryBounds, unionBounds } from '../../../src/core/geometry/shapes';
@@ -58,7 +67,13 @@ import type { Prediction, RunId } from '../../../src/core/predictions/types';
 import { drawableClasses } from './keymap';
 import type { OpenedImage } from './session';
 
+/** Who labels when no profile is known (tests, and labels made before profiles existed). */
 export const AUTHOR = 'local user';
+
+export interface SavedJournal {
+  readonly historyId: string;
+  readonly entries: readonly JournalEntry[];
+}
 /** Saves run this long after the last change (IndexedDB writes one record in a few ms). */
 export const SAVE_DELAY_MS = 150;
 /** However many changes follow one another, the first of them is saved within this long. */
@@ -101,7 +116,7 @@ export interface EditorState {
   readonly lockedClasses: readonly string[];
   readonly view: ViewSettings;
   readonly notice: Notice | null;
-  /** Why "done" was refused, until the next edit. */
+  /** Why "submit" or "accept" was refused, until the next edit. */
   readonly doneRefusal: string | null;
   /** Required attributes still empty on what was just drawn or changed: the attributes panel prompts. */
   readonly missing: readonly MissingAttributes[];
@@ -113,7 +128,13 @@ export interface EditorState {
 }
 
 export interface EditorDeps {
-  readonly save: (image: ImageRecord, edited: EditedImage) => Promise<void>;
+  /**
+   * Writes the image as edited; `edits` are the journal entries since the last save, for the audit log
+   * (`historyId` and each entry's `seq` name them, so a save retried writes each entry once).
+   */
+  readonly save: (image: ImageRecord, edited: EditedImage, journal: SavedJournal) => Promise<void>;
+  /** Who is working now (a profile id): stamps new and changed labels and reviews. */
+  readonly user?: () => { readonly id: string; readonly role: Role };
   readonly now?: () => number;
   readonly newId?: () => string;
 }
@@ -171,8 +192,13 @@ export interface EditorActions {
   setImageAttributes(input: AttributeInput): void;
   toggleTag(classId: string): void;
   changeClass(classId: string): void;
-  markDone(): void;
+  /** The annotator's part is finished: refused while the image has schema errors. */
+  submit(): void;
   reopen(): void;
+  /** A reviewer accepts the image (refused with schema errors), as one undo step. */
+  accept(): void;
+  /** A reviewer rejects the image with a reason id from the project's list and a comment, as one undo step. */
+  reject(reason: string, comment: string): void;
   undo(): void;
   redo(): void;
   /** Accepts predictions into ground truth as one undo step, with the same schema checks as drawing. */
@@ -183,6 +209,11 @@ export interface EditorActions {
   dismissNotice(): void;
   toggleCheatSheet(open?: boolean): void;
 }
+
+const journalOf = (history: History): SavedJournal => ({
+  historyId: history.id,
+  entries: pendingSince(history),
+});
 
 export function createEditorStore(deps: EditorDeps): EditorStore {
   const now = deps.now ?? Date.now;
@@ -254,7 +285,7 @@ export function createEditorStore(deps: EditorDeps): EditorStore {
       const mark = history.seq;
       const image = session.image;
       set({ saveState: 'saving' });
-      const error = await enqueue(() => deps.save(image, committedImage(history)));
+      const error = await enqueue(() => deps.save(image, committedImage(history), journalOf(history)));
       if (error !== null) {
         saveFailed(image.fileName, error);
         return false;
@@ -279,7 +310,7 @@ export function createEditorStore(deps: EditorDeps): EditorStore {
     while (histories.size > HISTORIES_KEPT) histories.delete(histories.keys().next().value!);
     if (!isDirty(history)) return;
     const mark = history.seq;
-    void enqueue(() => deps.save(image, committedImage(history))).then((error) => {
+    void enqueue(() => deps.save(image, committedImage(history), journalOf(history))).then((error) => {
       if (error !== null) return saveFailed(image.fileName, error);
       const kept = histories.get(image.id);
       if (kept?.history === history)
@@ -287,10 +318,13 @@ export function createEditorStore(deps: EditorDeps): EditorStore {
     });
   }
 
+  const freshHistory = (loaded: EditedImage) =>
+    createHistory(loaded, { limit: HISTORY_LIMIT, id: crypto.randomUUID() });
+
   function historyFor(imageId: string, schemaKey: string, loaded: EditedImage): History {
     const kept = histories.get(imageId);
     histories.delete(imageId);
-    if (!kept) return createHistory(loaded, { limit: HISTORY_LIMIT });
+    if (!kept) return freshHistory(loaded);
     if (isDirty(kept.history)) return kept.history;
     const saved = kept.history.present;
     const same =
@@ -299,21 +333,25 @@ export function createEditorStore(deps: EditorDeps): EditorStore {
       saved.record.annotations.length === loaded.record.annotations.length &&
       saved.status === loaded.status &&
       sameDecisions(saved.decisions, loaded.decisions);
-    return same ? kept.history : createHistory(loaded, { limit: HISTORY_LIMIT });
+    return same ? kept.history : freshHistory(loaded);
   }
 
   // ---- editing ------------------------------------------------------------------------------------
+  const user = () => deps.user?.() ?? { id: AUTHOR, role: 'qa-lead' as Role };
   const context = (): CreateContext => ({
     now: now(),
-    author: AUTHOR,
+    author: user().id,
     schemaVersion: get().session?.schemaVersion ?? 0,
     newId,
   });
 
-  /** The status edit that goes with a label edit: new → in progress, done → in progress if it broke the image. */
+  /**
+   * The status edit that goes with a label edit: new → in progress; rejected → in progress (the annotator
+   * is fixing it); submitted, in review or accepted → in progress when the edit breaks a schema rule.
+   */
   function statusFollowUp(before: EditedImage, after: EditedImage): Edit | undefined {
-    if (before.status === 'new') return setStatus(after, 'in-progress');
-    if (before.status === 'done') {
+    if (before.status === 'new' || before.status === 'rejected') return setStatus(after, 'in-progress');
+    if (before.status !== 'in-progress') {
       const errors = imageViolations(get().session, after).some((v) => v.severity === 'error');
       if (errors) return setStatus(after, 'in-progress');
     }
@@ -410,6 +448,23 @@ export function createEditorStore(deps: EditorDeps): EditorStore {
       return a !== undefined && !blocked.has(id) && !classBlocked.has(a.classId);
     });
   };
+
+  /** Shows why the image cannot be submitted or accepted yet; true when it has schema errors. */
+  function refusedForErrors(prefix: string): boolean {
+    const { history, session } = get();
+    const errors = imageViolations(session, history?.present).filter((v) => v.severity === 'error');
+    if (errors.length === 0) return false;
+    set({
+      doneRefusal: `${prefix}: ${errors.length} error${errors.length === 1 ? '' : 's'} to fix first (listed below; click one to select it).`,
+    });
+    return true;
+  }
+
+  function reviewerOrRefuse(what: string): boolean {
+    if (canReview(user().role)) return true;
+    set({ notice: { tone: 'error', text: `Only a reviewer or QA lead can ${what} an image.` } });
+    return false;
+  }
 
   const actions: EditorActions = {
     open(opened) {
@@ -677,18 +732,40 @@ export function createEditorStore(deps: EditorDeps): EditorStore {
       const built = run(changeClass(session.compiled, current, ids, classId, context()));
       if (built) set({ missing: built.missing, activeClassId: classId });
     },
-    markDone() {
+    submit() {
       const { history, session } = get();
       if (!history || !session) return;
-      const errors = imageViolations(session, history.present).filter((v) => v.severity === 'error');
-      if (errors.length > 0) {
-        set({
-          doneRefusal: `Not done: ${errors.length} error${errors.length === 1 ? '' : 's'} to fix first (listed below; click one to select it).`,
-        });
-        return;
-      }
-      const edit = setStatus(history.present, 'done');
-      if (edit) step([edit], { label: 'Mark done' });
+      if (refusedForErrors('Not submitted')) return;
+      const edit = setStatus(history.present, 'submitted');
+      if (edit) step([edit], { label: 'Submit' });
+    },
+    accept() {
+      const { history } = get();
+      if (!history || !reviewerOrRefuse('accept')) return;
+      if (refusedForErrors('Not accepted')) return;
+      const review = { decision: 'accepted' as const, reviewer: user().id, at: now() };
+      const edits = [setStatus(history.present, 'accepted'), setReview(history.present, review)];
+      step(
+        edits.filter((edit) => edit !== undefined),
+        { label: 'Accept image' },
+      );
+    },
+    reject(reason, comment) {
+      const { history } = get();
+      if (!history || !reviewerOrRefuse('reject')) return;
+      const text = comment.trim();
+      const review = {
+        decision: 'rejected' as const,
+        reviewer: user().id,
+        at: now(),
+        reason,
+        ...(text === '' ? {} : { comment: text }),
+      };
+      const edits = [setStatus(history.present, 'rejected'), setReview(history.present, review)];
+      step(
+        edits.filter((edit) => edit !== undefined),
+        { label: 'Reject image' },
+      );
     },
     reopen() {
       const { history } = get();
@@ -806,7 +883,7 @@ export function selectionBounds(state: EditorState) {
 export const useEditorState = <T>(store: EditorStore, selector: (state: EditorState) => T): T =>
   useStore(store, selector);
 
-const NOT_LABEL_EDITS = new Set(['set-display', 'set-status', 'set-decisions']);
+const NOT_LABEL_EDITS = new Set(['set-display', 'set-status', 'set-review', 'set-decisions']);
 const isLabelCommand = (edit: Edit): edit is Command => !NOT_LABEL_EDITS.has(edit.kind);
 
 /** A move along one axis, shortened so the moved bounds [min, max] end inside [0, size] (never pushed further out). */

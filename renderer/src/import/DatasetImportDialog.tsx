@@ -313,7 +313,7 @@ export function DatasetImportDialog({
       )}
       <label className="checkbox">
         <input type="checkbox" checked={markDone} onChange={(e) => setMarkDone(e.target.checked)} />
-        Mark images whose labels pass the schema as done
+        Mark images whose labels pass the schema as submitted
       </label>
       <div className="dialog-actions">
         <span className="muted" data-testid="mapping-counts">

@@ -34,7 +34,7 @@ export function DatasetReportSection({ dataset }: { dataset: DatasetImportReport
         {dataset.appendedImages > 0 && (
           <span>{formatCount(dataset.appendedImages)} already in the project (objects appended)</span>
         )}
-        {dataset.doneImages > 0 && <span>{formatCount(dataset.doneImages)} marked done</span>}
+        {dataset.doneImages > 0 && <span>{formatCount(dataset.doneImages)} submitted</span>}
       </p>
       {rows.length > 0 && (
         <table className="problem-table" aria-label="Labels not imported as they are">

@@ -50,7 +50,7 @@ beforeEach(async () => {
       ...probedImage(`${id}.jpg`, i + 1),
       id,
       projectId,
-      status: i === 0 ? ('new' as const) : ('done' as const),
+      status: i === 0 ? ('new' as const) : ('submitted' as const),
       importedAt: i,
     })),
   );
@@ -85,7 +85,7 @@ describe('accepting a whole run', () => {
     expect(await decisionsFor(db, imgA)).toEqual({ 'run-1/p0': 'accepted' });
     // A new image is started by its first labels; a done one stays done.
     expect((await db.images.get(imgA))!.status).toBe('in-progress');
-    expect((await db.images.get(imgB))!.status).toBe('done');
+    expect((await db.images.get(imgB))!.status).toBe('submitted');
     expect((await db.predictionRuns.get(runId))!.model!.bulkAccepts).toHaveLength(1);
 
     // Nothing is accepted twice.

@@ -126,6 +126,9 @@ export function ProjectPage({ projectId }: { projectId: ProjectId }) {
           <button type="button" onClick={() => navigate({ page: 'quality', projectId })}>
             Data quality
           </button>
+          <button type="button" onClick={() => navigate({ page: 'qa', projectId })}>
+            Review & QA
+          </button>
           {report && (
             <button type="button" onClick={() => setShowReport(!showReport)} aria-pressed={showReport}>
               Last import report

@@ -14,6 +14,7 @@ import {
   type ProjectSummary,
 } from '../db/projects';
 import { formatCount, formatWhen } from '../format';
+import { ImportTaskBundleButton } from '../review/AssignmentsTab';
 import { useUi } from '../state/ui';
 import {
   claimFirstRunSample,
@@ -112,6 +113,7 @@ export function ProjectsPage() {
             Create project
           </button>
         </form>
+        <ImportTaskBundleButton onImported={(projectId) => navigate({ page: 'project', projectId })} />
       </header>
       {error && (
         <p className="error" role="alert">

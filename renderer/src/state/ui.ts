@@ -5,6 +5,7 @@ import type { GallerySort } from '../db/images';
 import type { ImageStatus } from '../../../src/core/images/types';
 import type { ImageId, ImportId, JobId, ProjectId } from '../../../src/core/ids';
 import type { RunId } from '../../../src/core/predictions/types';
+import type { UserProfile } from '../../../src/core/qa/people';
 
 export type Route =
   | { page: 'projects' }
@@ -14,7 +15,20 @@ export type Route =
   | { page: 'models'; projectId: ProjectId }
   | { page: 'evaluation'; projectId: ProjectId; runId?: RunId }
   | { page: 'quality'; projectId: ProjectId }
+  | { page: 'qa'; projectId: ProjectId; tab?: QaTab }
   | { page: 'image'; projectId: ProjectId; imageId: ImageId };
+
+/** The Review & QA screen's tabs, in the order shown. */
+export const QA_TABS = [
+  'review',
+  'assignments',
+  'agreement',
+  'consistency',
+  'sampling',
+  'audit',
+  'report',
+] as const;
+export type QaTab = (typeof QA_TABS)[number];
 
 export interface EditorFocus {
   readonly imageId: ImageId;
@@ -48,6 +62,9 @@ interface UiState {
    * and where "back" leads.
    */
   focus: EditorFocus | null;
+  /** Who is working: stamps labels, reviews and audit entries. Null until the database says. */
+  user: UserProfile | null;
+  setUser(user: UserProfile): void;
   setFocus(focus: EditorFocus | null): void;
   navigate(route: Route): void;
   setGallery(patch: Partial<UiState['gallery']>): void;
@@ -70,9 +87,11 @@ export const routeToHash = (route: Route): string =>
             ? `#/projects/${route.projectId}/models`
             : route.page === 'quality'
               ? `#/projects/${route.projectId}/quality`
-              : route.page === 'evaluation'
-                ? `#/projects/${route.projectId}/evaluation${route.runId ? `/${route.runId}` : ''}`
-                : `#/projects/${route.projectId}/images/${route.imageId}`;
+              : route.page === 'qa'
+                ? `#/projects/${route.projectId}/qa${route.tab ? `/${route.tab}` : ''}`
+                : route.page === 'evaluation'
+                  ? `#/projects/${route.projectId}/evaluation${route.runId ? `/${route.runId}` : ''}`
+                  : `#/projects/${route.projectId}/images/${route.imageId}`;
 
 export const hashToRoute = (hash: string): Route => {
   const image = /^#\/projects\/([^/]+)\/images\/([^/]+)$/.exec(hash);
@@ -83,6 +102,11 @@ export const hashToRoute = (hash: string): Route => {
   if (versions) return { page: 'versions', projectId: versions[1] as ProjectId };
   const models = /^#\/projects\/([^/]+)\/models$/.exec(hash);
   if (models) return { page: 'models', projectId: models[1] as ProjectId };
+  const qa = /^#\/projects\/([^/]+)\/qa(?:\/([a-z]+))?$/.exec(hash);
+  if (qa) {
+    const tab = QA_TABS.find((t) => t === qa[2]);
+    return { page: 'qa', projectId: qa[1] as ProjectId, ...(tab ? { tab } : {}) };
+  }
   const quality = /^#\/projects\/([^/]+)\/quality$/.exec(hash);
   if (quality) return { page: 'quality', projectId: quality[1] as ProjectId };
   const evaluation = /^#\/projects\/([^/]+)\/evaluation(?:\/([^/]+))?$/.exec(hash);
@@ -107,6 +131,8 @@ export const useUi = create<UiState>((set) => ({
   dataVersion: 0,
   viewOrder: [],
   focus: null,
+  user: null,
+  setUser: (user) => set({ user }),
   setFocus: (focus) => set({ focus }),
   navigate: (route) =>
     set((state) => {

@@ -97,7 +97,7 @@ describe('describeRow', () => {
   it('says what changed on the image itself: status, content and tags by class name', () => {
     expect(partsOf('cam1/c.jpg')).toEqual([
       ['removed', '−1 person'],
-      ['changed', 'status done → in-progress'],
+      ['changed', 'status submitted → in progress'],
       ['changed', 'file content changed'],
       ['added', '+tag Night'],
       ['removed', '−tag day'],

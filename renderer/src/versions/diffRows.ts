@@ -3,6 +3,7 @@
  * words what changed on it, plus the JSON document "Export diff as JSON" writes.
  */
 
+import { statusLabel } from '../../../src/core/qa/review';
 import type { ImageId } from '../../../src/core/ids';
 import type {
   AnnotationChange,
@@ -134,7 +135,10 @@ export function describeRow(
   if (change?.splitChanged)
     parts.push({ tone: 'changed', text: `split ${change.splitChanged.from} → ${change.splitChanged.to}` });
   if (change?.status)
-    parts.push({ tone: 'changed', text: `status ${change.status.from} → ${change.status.to}` });
+    parts.push({
+      tone: 'changed',
+      text: `status ${statusLabel(change.status.from)} → ${statusLabel(change.status.to)}`,
+    });
   if (change?.pathChanged) parts.push({ tone: 'changed', text: `moved from ${change.pathChanged.from}` });
   if (change?.content) parts.push({ tone: 'changed', text: 'file content changed' });
   for (const tag of change?.tags?.added ?? []) parts.push({ tone: 'added', text: `+tag ${name(tag)}` });

@@ -62,6 +62,8 @@ export interface AppInfo {
   readonly dataDir: string;
   readonly maxInputPixels: number;
   readonly homeDir: string;
+  /** The operating system's name for the person logged in: the first profile's suggested name. */
+  readonly userName: string;
   /** Whether the UI creates the sample project when it starts with no projects. */
   readonly firstRunSample: boolean;
 }

@@ -64,7 +64,7 @@ describe('decisions on predictions', () => {
       after: { 'run-1/p1': 'rejected', 'run-1/p2': 'rejected' },
     });
     expect(applyEdit(start, composed).decisions).toEqual(applyEdit(middle, change).decisions);
-    expect(compactEdits([accept, setStatus(start, 'done')!, change])).toHaveLength(3);
+    expect(compactEdits([accept, setStatus(start, 'submitted')!, change])).toHaveLength(3);
   });
 
   it('describes decisions for the Undo menu', () => {
@@ -84,7 +84,7 @@ describe('decisions on predictions', () => {
     const one = setDecisions(start, { [key('p1')]: 'accepted' })!;
     const other = setDecisions(start, { [key('p2')]: 'accepted' })!;
     const same = setDecisions(start, { [key('p1')]: 'rejected' })!;
-    expect(overlapsAny(one, [other, setStatus(start, 'done')!])).toBe(false);
+    expect(overlapsAny(one, [other, setStatus(start, 'submitted')!])).toBe(false);
     expect(overlapsAny(one, [same])).toBe(true);
   });
 });

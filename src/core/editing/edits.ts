@@ -4,7 +4,7 @@
  */
 
 import type { AnnotationId, ImageAnnotations } from '../annotations/types';
-import type { ImageStatus } from '../images/types';
+import { STATUS_LABELS, type ImageStatus } from '../images/types';
 import type { PredictionDecision } from '../predictions/types';
 import {
   annotationIdsOf,
@@ -21,11 +21,23 @@ import {
   type DisplayCommand,
 } from './display';
 
+/** A reviewer's latest decision on an image: who, when, and for a rejection the reason and comment. */
+export interface ImageReview {
+  readonly decision: 'accepted' | 'rejected';
+  readonly reviewer: string;
+  readonly at: number;
+  /** A rejection reason id from the project's list. */
+  readonly reason?: string;
+  readonly comment?: string;
+}
+
 /** The image as the editor holds it. Only `record` is label data; `status` belongs to the image record. */
 export interface EditedImage {
   readonly record: ImageAnnotations;
   readonly display: AnnotationDisplay;
   readonly status: ImageStatus;
+  /** The latest review decision; absent until an image is first accepted or rejected. */
+  readonly review?: ImageReview;
   /** Accepted or rejected predictions, keyed by `decisionKey(runId, predictionId)`; undecided ones are absent. */
   readonly decisions: Readonly<Record<string, PredictionDecision>>;
 }
@@ -36,6 +48,13 @@ export interface StatusCommand {
   readonly after: ImageStatus;
 }
 
+/** A review decision before and after; null means none. */
+export interface ReviewCommand {
+  readonly kind: 'set-review';
+  readonly before: ImageReview | null;
+  readonly after: ImageReview | null;
+}
+
 /** Decisions before and after, for the touched keys only; null means undecided. */
 export interface DecisionsCommand {
   readonly kind: 'set-decisions';
@@ -43,10 +62,22 @@ export interface DecisionsCommand {
   readonly after: Readonly<Record<string, PredictionDecision | null>>;
 }
 
-export type Edit = Command | DisplayCommand | StatusCommand | DecisionsCommand;
+export type Edit = Command | DisplayCommand | StatusCommand | ReviewCommand | DecisionsCommand;
 
 export const setStatus = (image: EditedImage, status: ImageStatus): StatusCommand | undefined =>
   image.status === status ? undefined : { kind: 'set-status', before: image.status, after: status };
+
+export const setReview = (image: EditedImage, review: ImageReview | null): ReviewCommand => ({
+  kind: 'set-review',
+  before: image.review ?? null,
+  after: review,
+});
+
+function withReview(image: EditedImage, review: ImageReview | null): EditedImage {
+  if (review !== null) return { ...image, review };
+  const { review: _dropped, ...rest } = image;
+  return rest;
+}
 
 /** Sets (or, with null, clears) decisions by key; undefined when none would change. */
 export function setDecisions(
@@ -82,6 +113,8 @@ export function applyEdit(image: EditedImage, edit: Edit): EditedImage {
       return { ...image, display: applyDisplayCommand(image.display, edit) };
     case 'set-status':
       return { ...image, status: edit.after };
+    case 'set-review':
+      return withReview(image, edit.after);
     case 'set-decisions':
       return { ...image, decisions: applyDecisions(image.decisions, edit.after) };
     default:
@@ -95,6 +128,8 @@ export function invertEdit(edit: Edit): Edit {
       return invertDisplayCommand(edit);
     case 'set-status':
       return { kind: 'set-status', before: edit.after, after: edit.before };
+    case 'set-review':
+      return { kind: 'set-review', before: edit.after, after: edit.before };
     case 'set-decisions':
       return { kind: 'set-decisions', before: edit.after, after: edit.before };
     default:
@@ -104,7 +139,10 @@ export function invertEdit(edit: Edit): Edit {
 
 /** Whether an edit changes the labels record (the rest live beside it). */
 const isCommand = (edit: Edit): edit is Command =>
-  edit.kind !== 'set-display' && edit.kind !== 'set-status' && edit.kind !== 'set-decisions';
+  edit.kind !== 'set-display' &&
+  edit.kind !== 'set-status' &&
+  edit.kind !== 'set-review' &&
+  edit.kind !== 'set-decisions';
 
 /** One edit with the effect of both, when there is a simple one. */
 export function composeEdits(first: Edit, second: Edit): Edit | undefined {
@@ -113,6 +151,9 @@ export function composeEdits(first: Edit, second: Edit): Edit | undefined {
   }
   if (first.kind === 'set-status' && second.kind === 'set-status') {
     return { kind: 'set-status', before: first.before, after: second.after };
+  }
+  if (first.kind === 'set-review' && second.kind === 'set-review') {
+    return { kind: 'set-review', before: first.before, after: second.after };
   }
   if (first.kind === 'set-decisions' && second.kind === 'set-decisions') {
     // The earliest `before` and the latest `after` of each key.
@@ -144,6 +185,8 @@ function footprint(edit: Edit): { ids: AnnotationId[]; fields: string[] } {
       return { ids: [], fields: [`display.${edit.flag}`] };
     case 'set-status':
       return { ids: [], fields: ['status'] };
+    case 'set-review':
+      return { ids: [], fields: ['review'] };
     case 'set-decisions':
       return { ids: [], fields: Object.keys(edit.after).map((key) => `decisions.${key}`) };
     case 'set-tags':
@@ -177,7 +220,13 @@ export function describeEdit(edit: Edit): string {
       return edit.flag === 'hidden' ? (on ? 'Hide' : 'Show') : on ? 'Lock' : 'Unlock';
     }
     case 'set-status':
-      return `Mark image ${edit.after}`;
+      return `Mark image ${STATUS_LABELS[edit.after]}`;
+    case 'set-review':
+      return edit.after === null
+        ? 'Clear review'
+        : edit.after.decision === 'accepted'
+          ? 'Accept image'
+          : 'Reject image';
     case 'set-decisions':
       return describeDecisions(edit);
     default:

@@ -133,10 +133,10 @@ describe('undo and redo', () => {
       setDisplayFlag(start.display, 'hidden', ids('car-1', 'sign-1'), true)!,
     );
     history = perform(history, setDisplayFlag(history.present.display, 'locked', ids('road-1'), true)!);
-    history = perform(history, setStatus(history.present, 'done')!);
+    history = perform(history, setStatus(history.present, 'submitted')!);
     expect(history.present.display).toEqual({ hidden: ['car-1', 'sign-1'], locked: ['road-1'] });
     expect(history.present.record).toBe(start.record);
-    expect(history.undoStack.map((step) => step.label)).toEqual(['Hide', 'Lock', 'Mark image done']);
+    expect(history.undoStack.map((step) => step.label)).toEqual(['Hide', 'Lock', 'Mark image submitted']);
     expect(json(repeat(history, 3, undo).present)).toBe(json(start));
   });
 });
@@ -375,7 +375,7 @@ const commonOps: fc.Arbitrary<Op>[] = [
 const prelabelOp: fc.Arbitrary<Op> = fc.record({ t: fc.constant('prelabel' as const), x: delta });
 
 const CLASSES = ['car', 'truck', 'person', 'sign', 'road', 'vehicle'];
-const STATUSES: ImageStatus[] = ['new', 'in-progress', 'done'];
+const STATUSES: ImageStatus[] = ['new', 'in-progress', 'submitted', 'in-review', 'accepted', 'rejected'];
 const geometryFor = (cls: string, x: number, y: number) =>
   cls === 'sign'
     ? ({ kind: 'point', x, y } as const)

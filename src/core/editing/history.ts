@@ -48,6 +48,8 @@ export interface Transaction {
 }
 
 export interface History {
+  /** Names this history (one per opening of an image); with a journal `seq` it names one applied edit. */
+  readonly id: string;
   /** What the canvas shows, open transaction included. */
   readonly present: EditedImage;
   /** Oldest first; undo takes the last. */
@@ -67,6 +69,7 @@ export interface History {
 export interface HistoryOptions {
   /** Steps kept for undo; the oldest are dropped past it. Default 1,000. */
   readonly limit?: number;
+  readonly id?: string;
 }
 
 export function createHistory(image: EditedImage, options: HistoryOptions = {}): History {
@@ -74,6 +77,7 @@ export function createHistory(image: EditedImage, options: HistoryOptions = {}):
   if (!Number.isInteger(limit) || limit < 1)
     throw new RangeError(`history limit ${limit} is not a positive integer`);
   return {
+    id: options.id ?? '',
     present: image,
     undoStack: [],
     redoStack: [],

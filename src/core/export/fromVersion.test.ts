@@ -65,7 +65,7 @@ describe('planVersionExport', () => {
   });
 
   it('filters by status, split and class; images without chosen classes stay as background', () => {
-    const done = planVersionExport(version, schema, { statuses: ['done'] });
+    const done = planVersionExport(version, schema, { statuses: ['submitted'] });
     expect(done.images.map((image) => image.imageId).sort()).toEqual(['a', 'b']);
     const val = planVersionExport(version, schema, { splits: ['val'] });
     expect(val.images.map((image) => image.imageId)).toEqual(['b']);

@@ -28,7 +28,7 @@ const manifest = (files: DatasetManifest['files']): DatasetManifest => ({
       { id: 'person', name: 'Person' },
     ],
   },
-  export: { format: 'yolo', images: 'copy', filters: { splits: ['val', 'train'], statuses: ['done'] } },
+  export: { format: 'yolo', images: 'copy', filters: { splits: ['val', 'train'], statuses: ['submitted'] } },
   counts: { images: 2, annotations: 5, perClass: { person: 2, car: 3 } },
   splits: { train: 1, val: 1, test: 0 },
   files,
@@ -54,7 +54,7 @@ describe('dataset manifest', () => {
     const parsed = JSON.parse(a) as DatasetManifest;
     expect(parsed.files.map((f) => f.path)).toEqual(['data.yaml', 'labels/train/a.txt', 'labels/val/b.txt']);
     expect(Object.keys(parsed.counts.perClass)).toEqual(['car', 'person']);
-    expect(parsed.export.filters).toEqual({ statuses: ['done'], splits: ['train', 'val'] });
+    expect(parsed.export.filters).toEqual({ statuses: ['submitted'], splits: ['train', 'val'] });
     expect(a.endsWith('}\n')).toBe(true);
   });
 

@@ -23,8 +23,32 @@ export const IMAGE_EXTENSIONS: Readonly<Record<string, ImageFormat>> = {
 /** Formats Chromium cannot paint itself; the host converts them for display. */
 export const NEEDS_DISPLAY_CONVERSION: ReadonlySet<ImageFormat> = new Set(['tiff']);
 
-export const IMAGE_STATUSES = ['new', 'in-progress', 'done'] as const;
+/**
+ * Where an image is in the review workflow (CVAT's job stages, Label Studio's review states): an annotator
+ * submits it, a reviewer takes it into review and accepts or rejects it; a rejection goes back to the
+ * annotator with its reason. Databases before issue 10 said "done" for "submitted".
+ */
+export const IMAGE_STATUSES = [
+  'new',
+  'in-progress',
+  'submitted',
+  'in-review',
+  'accepted',
+  'rejected',
+] as const;
 export type ImageStatus = (typeof IMAGE_STATUSES)[number];
+
+export const STATUS_LABELS: Readonly<Record<ImageStatus, string>> = {
+  new: 'new',
+  'in-progress': 'in progress',
+  submitted: 'submitted',
+  'in-review': 'in review',
+  accepted: 'accepted',
+  rejected: 'rejected',
+};
+
+/** Statuses in which the annotator's part is finished (what "done" meant before review existed). */
+export const FINISHED_STATUSES: ReadonlySet<ImageStatus> = new Set(['submitted', 'in-review', 'accepted']);
 
 /** What the host measures of one readable image file. */
 export interface ProbedImage {

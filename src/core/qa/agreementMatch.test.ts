@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { matchAnnotators, pairAgreement, type AgreementObject } from './agreementMatch';
+import type { Geometry } from '../annotations/types';
+import {
+  matchAnnotators,
+  matchImage,
+  pairAgreement,
+  type AgreementObject,
+  type ImageMatching,
+} from './agreementMatch';
 
 const object = (
   id: string,
@@ -98,5 +105,77 @@ describe('pairAgreement', () => {
     expect(result.meanIou).toBeNaN();
     expect(result.classAgreement.fraction).toBeNaN();
     expect(result.classAgreement.kappa.kappa).toBeNaN();
+  });
+});
+
+const box = (x: number, y: number, width = 10, height = 10): Geometry => ({
+  kind: 'box',
+  x,
+  y,
+  width,
+  height,
+});
+const image = { width: 100, height: 100 };
+/** Clusters as lists of `annotator:object` positions. */
+const clustersOf = (matching: ImageMatching) =>
+  matching.clusters.map((c) => c.members.map((m) => `${m.rater}:${m.object}`));
+
+describe('matchImage', () => {
+  it('with two annotators, makes clusters of exactly the pair matches, taking the highest IoU first', () => {
+    // x = A's 0, y = A's 1, p = B's 0: IoU(x, p) = 0.667, IoU(y, p) = 0.818, so p joins y.
+    const matching = matchImage([[box(0, 0), box(3, 0)], [box(2, 0)]], image, 0.5);
+    expect(matching.pairs).toHaveLength(1);
+    expect(matching.pairs[0]!.matched.map((m) => [m.a, m.b])).toEqual([[1, 0]]);
+    expect(matching.pairs[0]!.matched[0]!.iou).toBeCloseTo(9 / 11, 12);
+    expect(clustersOf(matching)).toEqual([['0:0'], ['0:1', '1:0']]);
+    expect(matching.clusters[0]!.meanIou).toBeNaN();
+    expect(matching.clusters[1]!.meanIou).toBeCloseTo(9 / 11, 12);
+  });
+
+  it('joins three annotators’ boxes into one cluster and averages IoU over all three pairs', () => {
+    // Shifts of 0, 1 and 2 px: IoU 90/110 between neighbours, 80/120 between the outer two.
+    const matching = matchImage([[box(0, 0)], [box(1, 0)], [box(2, 0)]], image, 0.5);
+    expect(clustersOf(matching)).toEqual([['0:0', '1:0', '2:0']]);
+    expect(matching.clusters[0]!.meanIou).toBeCloseTo((9 / 11 + 9 / 11 + 2 / 3) / 3, 12);
+    // The middle box is the closest to the other two.
+    expect(matching.clusters[0]!.members.map((m) => m.meanIou)).toEqual([
+      expect.closeTo((9 / 11 + 2 / 3) / 2, 12),
+      expect.closeTo(9 / 11, 12),
+      expect.closeTo((9 / 11 + 2 / 3) / 2, 12),
+    ]);
+    expect(matching.pairs.map((p) => [p.a, p.b, p.matched.length])).toEqual([
+      [0, 1, 1],
+      [0, 2, 1],
+      [1, 2, 1],
+    ]);
+  });
+
+  it('never puts two objects of one annotator in a cluster, even when a third annotator links them', () => {
+    // A drew two boxes 8 px apart; B copied the left one and C the right one (IoU 1 each). At IoU ≥ 0.1,
+    // B's box also matches C's (20/180): B and C pair up, but their clusters stay apart because of A.
+    const matching = matchImage([[box(0, 0), box(8, 0)], [box(0, 0)], [box(8, 0)]], image, 0.1);
+    expect(clustersOf(matching)).toEqual([
+      ['0:0', '1:0'],
+      ['0:1', '2:0'],
+    ]);
+    expect(matching.pairs[2]!.matched.map((m) => [m.a, m.b])).toEqual([[0, 0]]);
+  });
+
+  it('matches a polygon to the box around the same pixels', () => {
+    const square: Geometry = {
+      kind: 'polygon',
+      points: [
+        { x: 10, y: 10 },
+        { x: 20, y: 10 },
+        { x: 20, y: 20 },
+        { x: 10, y: 20 },
+      ],
+    };
+    const matching = matchImage([[square], [box(10, 10)]], image, 0.5);
+    expect(matching.pairs[0]!.matched).toEqual([{ a: 0, b: 0, iou: 1 }]);
+  });
+
+  it('rejects a threshold outside (0, 1]', () => {
+    expect(() => matchImage([[], []], image, 0)).toThrow(RangeError);
   });
 });

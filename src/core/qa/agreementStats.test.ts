@@ -1,5 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { cohensKappa, fleissKappa, krippendorffAlphaNominal } from './agreementStats';
+import { mulberry32 } from '../versions/random';
+import {
+  addCohensKappaItem,
+  addFleissKappaSubject,
+  addNominalAlphaUnit,
+  cohensKappa,
+  cohensKappaOf,
+  fleissKappa,
+  fleissKappaOf,
+  krippendorffAlphaNominal,
+  newCohensKappaTally,
+  newFleissKappaTally,
+  newNominalAlphaTally,
+  nominalAlphaOf,
+} from './agreementStats';
 
 /** Two label lists from a 2×2 table: [yes-yes, yes-no, no-yes, no-no]. */
 function fromTable([yy, yn, ny, nn]: readonly [number, number, number, number]) {
@@ -150,5 +164,114 @@ describe('krippendorffAlphaNominal', () => {
       ]).alpha,
     ).toBe(1);
     expect(krippendorffAlphaNominal([['a', null], [null]]).alpha).toBeNaN();
+  });
+});
+
+describe('accumulated versions', () => {
+  const CATEGORIES = ['car', 'truck', 'bus', 'person', 'bike', 'sign', 'light'];
+  /** Categories numbered in an order unrelated to when they are met, as a caller interning ids would. */
+  const number = new Map(CATEGORIES.map((c, i) => [c, (i * 5) % CATEGORIES.length]));
+
+  it('equal cohensKappa to the bit on 200 random label lists with gaps', () => {
+    const random = mulberry32(1);
+    for (let trial = 0; trial < 200; trial++) {
+      const used = CATEGORIES.slice(0, 1 + Math.floor(random() * CATEGORIES.length));
+      const label = () => (random() < 0.1 ? null : used[Math.floor(random() * used.length)]!);
+      const a = Array.from({ length: Math.floor(random() * 60) }, label);
+      const b = a.map((x) => (random() < 0.7 ? x : label()));
+      const tally = newCohensKappaTally();
+      a.forEach((x, i) => {
+        const y = b[i]!;
+        if (x !== null && y !== null) addCohensKappaItem(tally, number.get(x)!, number.get(y)!);
+      });
+      expect(cohensKappaOf(tally)).toStrictEqual(cohensKappa(a, b));
+    }
+  });
+
+  it('equal fleissKappa to the bit on 200 random count tables', () => {
+    const random = mulberry32(2);
+    for (let trial = 0; trial < 200; trial++) {
+      const raters = 2 + Math.floor(random() * 6);
+      const used = 1 + Math.floor(random() * CATEGORIES.length);
+      const subjects = Array.from({ length: 1 + Math.floor(random() * 40) }, () =>
+        Array.from({ length: raters }, () => Math.floor(random() * used)),
+      );
+      // The table's columns in the order categories are met, as agreementReport builds it.
+      const column = new Map<number, number>();
+      for (const s of subjects) for (const c of s) if (!column.has(c)) column.set(c, column.size);
+      const rows = subjects.map((s) => {
+        const row = new Array<number>(column.size).fill(0);
+        for (const c of s) row[column.get(c)!]!++;
+        return row;
+      });
+      const tally = newFleissKappaTally(raters);
+      for (const s of subjects)
+        addFleissKappaSubject(
+          tally,
+          s.map((c) => (c * 5) % 7),
+        );
+      expect(fleissKappaOf(tally)).toStrictEqual(fleissKappa(rows));
+    }
+  });
+
+  it('equal krippendorffAlphaNominal to the bit on 200 random unit lists with missing values', () => {
+    const random = mulberry32(3);
+    for (let trial = 0; trial < 200; trial++) {
+      const used = CATEGORIES.slice(0, 1 + Math.floor(random() * CATEGORIES.length));
+      const missing = random() * 0.5;
+      const units = Array.from({ length: Math.floor(random() * 50) }, () =>
+        Array.from({ length: 1 + Math.floor(random() * 5) }, () =>
+          random() < missing ? null : used[Math.floor(random() * used.length)]!,
+        ),
+      );
+      const tally = newNominalAlphaTally();
+      for (const unit of units)
+        addNominalAlphaUnit(
+          tally,
+          unit.map((v) => (v === null ? -1 : number.get(v)!)),
+          unit.length,
+        );
+      expect(nominalAlphaOf(tally)).toStrictEqual(krippendorffAlphaNominal(units));
+    }
+  });
+
+  it('reproduce the published examples: Fleiss 0.210 and Krippendorff 0.743', () => {
+    const fleiss = newFleissKappaTally(14);
+    // Wikipedia's table as each subject's 14 ratings.
+    const table = [
+      [0, 0, 0, 0, 14],
+      [0, 2, 6, 4, 2],
+      [0, 0, 3, 5, 6],
+      [0, 3, 9, 2, 0],
+      [2, 2, 8, 1, 1],
+      [7, 7, 0, 0, 0],
+      [3, 2, 6, 3, 0],
+      [2, 5, 3, 2, 2],
+      [6, 5, 2, 1, 0],
+      [0, 2, 2, 3, 7],
+    ];
+    for (const row of table)
+      addFleissKappaSubject(
+        fleiss,
+        row.flatMap((count, c) => new Array<number>(count).fill(c)),
+      );
+    expect(fleissKappaOf(fleiss).kappa.toFixed(3)).toBe('0.210');
+
+    const _ = -1;
+    const observers = [
+      [1, 2, 3, 3, 2, 1, 4, 1, 2, _, _, _],
+      [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, _, 3],
+      [_, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, _],
+      [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, _],
+    ];
+    const alpha = newNominalAlphaTally();
+    for (let u = 0; u < 12; u++)
+      addNominalAlphaUnit(
+        alpha,
+        observers.map((o) => o[u]!),
+        4,
+      );
+    expect(nominalAlphaOf(alpha)).toMatchObject({ units: 11, pairableValues: 40 });
+    expect(nominalAlphaOf(alpha).alpha.toFixed(3)).toBe('0.743');
   });
 });

@@ -122,8 +122,10 @@ describe('Table 2-A: single sampling plans, normal inspection', () => {
   it('a large code letter with a large AQL follows the arrow up to a smaller sample', () => {
     // Lot 3,000 at level II is K (125); AQL 25 has no plan at K, the up arrows end at H: 50, Ac 21, Re 22.
     expect(plan(3000, 25)).toEqual(['K', 'H', 50, 21, 22]);
-    // Code E at AQL 150 goes up to D: 8, Ac 21, Re 22 (rows E and below stop at 21/22).
-    expect(plan(60, 150)).toEqual(['E', 'D', 8, 21, 22]);
+    // Code F at AQL 150 goes up to E: 13, Ac 30, Re 31 (rows F and below stop at 21/22; E reaches 44/45).
+    expect(plan(100, 150)).toEqual(['F', 'E', 13, 30, 31]);
+    // Code G at AQL 400 goes up past E to D: 8, Ac 44, Re 45.
+    expect(plan(200, 400)).toEqual(['G', 'D', 8, 44, 45]);
     // Code C at AQL 1000 goes up to B: 3, Ac 44, Re 45.
     expect(plan(20, 1000)).toEqual(['C', 'B', 3, 44, 45]);
   });
@@ -135,14 +137,14 @@ describe('Table 2-A: single sampling plans, normal inspection', () => {
     expect(plan(3000, 0.4)).toEqual(['K', 'K', 125, 1, 2]);
   });
 
-  // Row tails as printed (scribd "Plan-Ilha" Tabela 5 and pdfcoffee "AQL sampling chart"): A, B, C from
-  // AQL 100; D, E, F from AQL 25. ↑ cells continue past the last plan.
+  // Row tails as printed (GB/T 2828.1-2012 = ISO 2859-1 Table 2-A; MIL-STD-105E Table II-A, see
+  // samplingTable.test.ts): A, B, C from AQL 100; D, E, F from AQL 25. ↑ cells continue past the last plan.
   it.each([
     ['A', 100, '5/6 7/8 10/11 14/15 21/22 30/31'],
     ['B', 100, '7/8 10/11 14/15 21/22 30/31 44/45'],
     ['C', 100, '10/11 14/15 21/22 30/31 44/45 ↑'],
     ['D', 25, '5/6 7/8 10/11 14/15 21/22 30/31 44/45 ↑ ↑'],
-    ['E', 25, '7/8 10/11 14/15 21/22 ↑ ↑ ↑ ↑ ↑'],
+    ['E', 25, '7/8 10/11 14/15 21/22 30/31 44/45 ↑ ↑ ↑'],
     ['F', 25, '10/11 14/15 21/22 ↑ ↑ ↑ ↑ ↑ ↑'],
   ] as const)('row %s from AQL %f reads %s', (letter, from, expected) => {
     const cells = AQL_SERIES.filter((a) => a >= from).map((a) => {

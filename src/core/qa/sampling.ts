@@ -105,15 +105,17 @@ export const SAMPLE_SIZE_CODE_LETTERS: readonly LotSizeRange[] = [
  * code letter, one cell per AQL of AQL_SERIES (0.010 … 1000). "Ac/Re", or ↓ / ↑: use the first sampling
  * plan below / above the arrow, with that plan's sample size. Laid out like the printed table so the two can
  * be compared row by row. The standard's own edge cells are kept: A at AQL 10 points down (there is no row
- * above A) and R at 0.015 points up (no row below R); rows E–R stop at 21/22, only A–D reach 30/31 and
- * 44/45. Cross-checked against public reproductions named in sampling.test.ts.
+ * above A) and R at 0.015 points up (no row below R); rows F–R stop at 21/22, only A–E reach 30/31 and
+ * only B–E reach 44/45. Every one of the 416 cells (and Table 1) has been checked against an independent
+ * double-blind transcription of GB/T 2828.1-2012 (identical to ISO 2859-1:1999), and the plan cells against
+ * MIL-STD-105E / ISO 2859-1 reproductions; the sources and the cell-by-cell test are in samplingTable.test.ts.
  */
 export const TABLE_2A_NORMAL: Readonly<Record<CodeLetter, string>> = {
   A: '↓     ↓     ↓     ↓     ↓     ↓     ↓     ↓     ↓     ↓     ↓     ↓     ↓     ↓     0/1   ↓     ↓     1/2   2/3   3/4   5/6   7/8   10/11 14/15 21/22 30/31',
   B: '↓     ↓     ↓     ↓     ↓     ↓     ↓     ↓     ↓     ↓     ↓     ↓     ↓     0/1   ↑     ↓     1/2   2/3   3/4   5/6   7/8   10/11 14/15 21/22 30/31 44/45',
   C: '↓     ↓     ↓     ↓     ↓     ↓     ↓     ↓     ↓     ↓     ↓     ↓     0/1   ↑     ↓     1/2   2/3   3/4   5/6   7/8   10/11 14/15 21/22 30/31 44/45 ↑',
   D: '↓     ↓     ↓     ↓     ↓     ↓     ↓     ↓     ↓     ↓     ↓     0/1   ↑     ↓     1/2   2/3   3/4   5/6   7/8   10/11 14/15 21/22 30/31 44/45 ↑     ↑',
-  E: '↓     ↓     ↓     ↓     ↓     ↓     ↓     ↓     ↓     ↓     0/1   ↑     ↓     1/2   2/3   3/4   5/6   7/8   10/11 14/15 21/22 ↑     ↑     ↑     ↑     ↑',
+  E: '↓     ↓     ↓     ↓     ↓     ↓     ↓     ↓     ↓     ↓     0/1   ↑     ↓     1/2   2/3   3/4   5/6   7/8   10/11 14/15 21/22 30/31 44/45 ↑     ↑     ↑',
   F: '↓     ↓     ↓     ↓     ↓     ↓     ↓     ↓     ↓     0/1   ↑     ↓     1/2   2/3   3/4   5/6   7/8   10/11 14/15 21/22 ↑     ↑     ↑     ↑     ↑     ↑',
   G: '↓     ↓     ↓     ↓     ↓     ↓     ↓     ↓     0/1   ↑     ↓     1/2   2/3   3/4   5/6   7/8   10/11 14/15 21/22 ↑     ↑     ↑     ↑     ↑     ↑     ↑',
   H: '↓     ↓     ↓     ↓     ↓     ↓     ↓     0/1   ↑     ↓     1/2   2/3   3/4   5/6   7/8   10/11 14/15 21/22 ↑     ↑     ↑     ↑     ↑     ↑     ↑     ↑',

@@ -113,7 +113,7 @@ describe('diffVersions', () => {
         content: { from: hashOf('c'), to: hashOf('c-retouched') },
         pathChanged: { from: 'c.jpg', to: 'cam/c.jpg' },
         splitChanged: { from: 'train', to: 'val' },
-        status: { from: 'done', to: 'in-progress' },
+        status: { from: 'submitted', to: 'in-progress' },
         tags: { added: ['night'], removed: ['rain'] },
         attributes: ['weather'],
       },

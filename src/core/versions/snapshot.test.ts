@@ -40,8 +40,8 @@ describe('createVersion', () => {
     expect(
       v1.images.map((i) => [i.imageId, i.path, i.status, i.split, i.group, i.annotations.length, i.tags]),
     ).toEqual([
-      ['a', 'cam1/a.jpg', 'done', 'train', 'cam1', 3, ['night']],
-      ['b', 'b.jpg', 'done', 'val', undefined, 0, []],
+      ['a', 'cam1/a.jpg', 'submitted', 'train', 'cam1', 3, ['night']],
+      ['b', 'b.jpg', 'submitted', 'val', undefined, 0, []],
       ['c', 'cam2/c.jpg', 'in-progress', 'test', undefined, 1, ['night', 'rain']],
     ]);
     expect(v1.images[0]!.sha256).toBe(images[1]!.sha256);

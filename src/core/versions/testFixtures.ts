@@ -20,7 +20,7 @@ export const hashOf = (text: string): ContentHash => text.padStart(64, '0').slic
 export const imageRecord = (
   id: string,
   relPath = `${id}.jpg`,
-  status: ImageStatus = 'done',
+  status: ImageStatus = 'submitted',
 ): ImageRecord => ({
   id: id as ImageId,
   projectId: PROJECT,
@@ -117,7 +117,7 @@ export const versionImage = (
   path: `${id}.jpg`,
   width: 640,
   height: 480,
-  status: 'done',
+  status: 'submitted',
   split,
   annotations,
   tags: [],

@@ -6,6 +6,12 @@ import { runCapturing as run } from './testCli';
 
 /* `labelloop agreement` through runCli on hand-made COCO files whose overlaps are known exactly. */
 
+interface Kappa {
+  kappa: number | null;
+  observed: number | null;
+  expected: number | null;
+}
+
 interface Report {
   iouThreshold: number;
   sharedImages: number;
@@ -13,6 +19,7 @@ interface Report {
   pairs: {
     a: string;
     b: string;
+    images: number;
     objectsA: number;
     objectsB: number;
     matched: number;
@@ -20,15 +27,17 @@ interface Report {
     recall: number | null;
     f1: number | null;
     meanIou: number | null;
-    classAgreement: {
-      agreed: number;
-      fraction: number | null;
-      cohensKappa: number | null;
-      observed: number | null;
-      expected: number | null;
-    };
+    classAgreement: number | null;
+    cohensKappa: Kappa;
   }[];
-  krippendorffAlpha: { alpha: number | null; units: number; pairableValues: number; unitDefinition: string };
+  overall: {
+    images: number;
+    fleissKappa: { kappa: number | null; subjects: number };
+    krippendorffAlpha: { alpha: number | null; units: number; pairableValues: number };
+    meanF1: number | null;
+  };
+  perClass: { classId: string; objects: number; f1: number | null }[];
+  perImage: { imageId: string; score: number }[];
   warnings: string[];
 }
 
@@ -97,23 +106,127 @@ describe('labelloop agreement', () => {
     expect(report.sharedImages).toBe(2);
     expect(report.files.map((f) => f.objects)).toEqual([4, 4]);
     // Matched at IoU 0.5: the identical car (IoU 1) and the car/truck (IoU 0.5); 2 of 4 each way.
-    expect(report.pairs).toEqual([
+    expect(report.pairs).toHaveLength(1);
+    expect(report.pairs[0]).toMatchObject({
+      a,
+      b,
+      images: 2,
+      objectsA: 4,
+      objectsB: 4,
+      matched: 2,
+      precision: 0.5,
+      recall: 0.5,
+      f1: 0.5,
+      meanIou: 0.75,
+      classAgreement: 0.5,
+      // A: car, car; B: car, truck → po = 0.5, pe = 1·0.5, κ = 0.
+      cohensKappa: { kappa: 0, observed: 0.5, expected: 0.5 },
+    });
+    // Units (A, B): car/car, car/truck, person/∅, ∅/car on one.jpg; person/∅, ∅/person on two.jpg.
+    // n = 12; Σ o_cc = 2 (car/car); n_car 4, n_truck 1, n_person 3, n_∅ 4 → Σ n(n−1) = 30.
+    // α = 1 − (10/12) / (1 − 30/132) = −4/51.
+    expect(report.overall.krippendorffAlpha).toMatchObject({ units: 6, pairableValues: 12 });
+    expect(report.overall.krippendorffAlpha.alpha).toBeCloseTo(-4 / 51, 12);
+    // Fleiss over the two objects both drew: P̄ = 1/2, Pe = (3/4)² + (1/4)² = 5/8 → κ = −1/3.
+    expect(report.overall.fleissKappa).toMatchObject({ subjects: 2 });
+    expect(report.overall.fleissKappa.kappa).toBeCloseTo(-1 / 3, 12);
+  });
+
+  it('gives the numbers of the app’s agreement report on the same label sets', async () => {
+    const { agreementReport } = await import('../../core/qa/agreement');
+    const report = await agreementJson(a, b);
+    const box = (x: number, y: number, w: number, h: number) => ({
+      kind: 'box' as const,
+      x,
+      y,
+      width: w,
+      height: h,
+    });
+    const object = (id: string, classId: string, geometry: ReturnType<typeof box>) => ({
+      id: id as never,
+      classId,
+      geometry,
+      attributes: {},
+      schemaVersion: 0,
+      createdBy: '',
+      createdAt: 0,
+      updatedBy: '',
+      updatedAt: 0,
+    });
+    const app = agreementReport([
       {
-        a,
-        b,
-        objectsA: 4,
-        objectsB: 4,
-        matched: 2,
-        precision: 0.5,
-        recall: 0.5,
-        f1: 0.5,
-        meanIou: 0.75,
-        // A: car, car; B: car, truck → po = 0.5, pe = 1·0.5, κ = 0.
-        classAgreement: { agreed: 1, fraction: 0.5, cohensKappa: 0, observed: 0.5, expected: 0.5 },
+        annotator: a,
+        imageId: 'one.jpg',
+        width: 200,
+        height: 200,
+        annotations: [
+          object('1', 'car', box(0, 0, 10, 10)),
+          object('2', 'car', box(20, 0, 10, 10)),
+          object('3', 'person', box(50, 50, 10, 10)),
+        ],
+      },
+      {
+        annotator: a,
+        imageId: 'two.jpg',
+        width: 200,
+        height: 200,
+        annotations: [object('4', 'person', box(0, 0, 10, 10))],
+      },
+      {
+        annotator: b,
+        imageId: 'one.jpg',
+        width: 200,
+        height: 200,
+        annotations: [
+          object('1', 'car', box(0, 0, 10, 10)),
+          object('2', 'truck', box(20, 0, 10, 5)),
+          object('3', 'car', box(100, 100, 5, 5)),
+        ],
+      },
+      {
+        annotator: b,
+        imageId: 'two.jpg',
+        width: 200,
+        height: 200,
+        annotations: [object('4', 'person', box(5, 0, 10, 10))],
       },
     ]);
-    // Units = A's 4 objects; B's values car, truck, missing, missing: two pairable units, 4 values.
-    expect(report.krippendorffAlpha).toMatchObject({ units: 2, pairableValues: 4 });
+    expect(report.overall.krippendorffAlpha.alpha).toBe(app.overall.krippendorffAlpha.alpha);
+    expect(report.overall.fleissKappa.kappa).toBe(app.overall.fleissKappa.kappa);
+    expect(report.pairs[0]!.f1).toBe(app.pairs[0]!.f1);
+    expect(report.perImage.map((i) => [i.imageId, i.score])).toEqual(
+      app.perImage.map((i) => [i.imageId, i.score]),
+    );
+  });
+
+  it('compares one-polygon segmentations as polygons: a triangle covers half its box (IoU ≈ 0.5)', async () => {
+    const triangle = join(dir, 'triangle.json');
+    await writeFile(
+      triangle,
+      JSON.stringify({
+        ...A,
+        annotations: [
+          {
+            id: 1,
+            image_id: 1,
+            category_id: 1,
+            bbox: [0, 0, 100, 100],
+            segmentation: [[0, 0, 100, 0, 0, 100]],
+          },
+        ],
+      }),
+    );
+    const square = join(dir, 'square.json');
+    await writeFile(
+      square,
+      JSON.stringify({ ...A, annotations: [{ id: 1, image_id: 1, category_id: 1, bbox: [0, 0, 100, 100] }] }),
+    );
+    const report = await agreementJson(triangle, square, '--iou', '0.45');
+    expect(report.pairs[0]!.matched).toBe(1);
+    // Rasterised as pycocotools does, the triangle covers 4,950 of the box's 10,000 pixels.
+    expect(report.pairs[0]!.meanIou).toBeCloseTo(0.495, 12);
+    const strict = await agreementJson(triangle, square, '--iou', '0.6');
+    expect(strict.pairs[0]!.matched).toBe(0);
   });
 
   it('matches the shifted person with --iou 0.3, raising recall to 3/4 and lowering mean IoU', async () => {
@@ -124,7 +237,7 @@ describe('labelloop agreement', () => {
     expect(pair!.meanIou).toBeCloseTo((1 + 0.5 + 1 / 3) / 3, 12);
   });
 
-  it('prints a readable table with one row per pair and the alpha unit definition', async () => {
+  it('prints a readable table with one row per pair, the overall kappa and alpha, and the worst images', async () => {
     const { code, out, err } = await run('agreement', a, b);
     expect(code).toBe(0);
     expect(err).toBe('');
@@ -142,11 +255,14 @@ describe('labelloop agreement', () => {
       '0.5000',
       '0.0000',
     ]);
-    expect(out).toContain("Krippendorff's alpha (nominal, all 2 files)");
-    expect(out).toContain('Units: each object of the first file is a unit');
+    expect(out).toContain(
+      "Over all 2 files: Fleiss' kappa -0.3333 (2 objects every file drew), Krippendorff's alpha (nominal) -0.0784",
+    );
+    expect(out).toContain('Units: each group of objects the files drew alike');
+    expect(out).toContain('Images with the least agreement');
   });
 
-  it('gives Krippendorff alpha over three files: 20/29 for A, B and a copy of A', async () => {
+  it('gives Krippendorff alpha over three files: 28/113 for A, B and a copy of A', async () => {
     const c = join(dir, 'c.json');
     await writeFile(c, JSON.stringify(A));
     const report = await agreementJson(a, b, c);
@@ -156,12 +272,12 @@ describe('labelloop agreement', () => {
       [b, c],
     ]);
     expect(report.pairs[1]).toMatchObject({ matched: 4, f1: 1, meanIou: 1 });
-    expect(report.pairs[1]!.classAgreement.cohensKappa).toBe(1);
-    // Units (A, B, C): car/car/car, car/truck/car, person/–/person, person/–/person. n = 10 values;
-    // Σ o_cc = 3 + 1 + 2 + 2 = 8; n_car = 5, n_truck = 1, n_person = 4: α = 1 − 9·2 / (100 − 42) = 20/29.
-    expect(report.krippendorffAlpha).toMatchObject({ units: 4, pairableValues: 10 });
-    expect(report.krippendorffAlpha.alpha).toBeCloseTo(20 / 29, 12);
-    expect(report.krippendorffAlpha.unitDefinition).toMatch(/each object of the first file is a unit/);
+    expect(report.pairs[1]!.cohensKappa.kappa).toBe(1);
+    // Units (A, B, C): car/car/car, car/truck/car, person/∅/person, ∅/car/∅ on one.jpg; person/∅/person and
+    // ∅/person/∅ on two.jpg. n = 18; Σ o_cc = 3 + 1 + 1 + 1 + 1 + 1 = 8 (pairs weighted 1/(3 − 1));
+    // n_car 6, n_truck 1, n_person 5, n_∅ 6 → Σ n(n−1) = 80; α = 1 − (10/18) / (1 − 80/306) = 28/113.
+    expect(report.overall.krippendorffAlpha).toMatchObject({ units: 6, pairableValues: 18 });
+    expect(report.overall.krippendorffAlpha.alpha).toBeCloseTo(28 / 113, 12);
   });
 
   it('compares only images every file has, and warns about the rest', async () => {

@@ -1,35 +1,57 @@
 /**
- * `labelloop agreement`: inter-annotator agreement of two or more COCO files labelling the same images —
- * per pair detection agreement, mean IoU and Cohen's kappa of classes, and Krippendorff's alpha over all.
+ * `labelloop agreement`: inter-annotator agreement of two or more COCO files labelling the same images,
+ * computed by the app's own agreement report (the Agreement tab's numbers): per pair detection agreement,
+ * mean IoU and Cohen's kappa of classes; Fleiss' kappa and Krippendorff's alpha over all; per class and image.
  */
 
 import { parseArgs } from 'node:util';
-import { pairAgreement, matchAnnotators, type AgreementObject } from '../../core/qa/agreementMatch';
-import { krippendorffAlphaNominal } from '../../core/qa/agreementStats';
+import type { Annotation, AnnotationId, Geometry } from '../../core/annotations/types';
+import { agreementReport, type LabelSet } from '../../core/qa/agreement';
 import { InputError, readJson, UsageError } from './errors';
 import type { CliIo } from './main';
 
 const AGREEMENT_USAGE = `usage: labelloop agreement <a.json> <b.json> [<c.json> …] [--iou 0.5] [--json]
 
 Inter-annotator agreement of COCO files that label the same images (matched by file_name; categories by
-name). Objects are matched one-to-one per image by box IoU ≥ --iou, greedily by descending IoU and
-regardless of class. Per pair: precision (B's objects matched in A), recall (A's matched in B), F1, mean IoU
-of matched objects, and class agreement on matched objects (fraction and Cohen's kappa). Over all files:
-Krippendorff's alpha (nominal) with the objects of the first file as units (see the report).
+name), with the same report as the app's Review & QA → Agreement tab. Objects are boxes, or polygons where
+an annotation's segmentation is one polygon; they are matched one-to-one per image and pair of files by
+IoU ≥ --iou, greedily by descending IoU and regardless of class. Per pair: precision (B's objects matched
+in A), recall (A's matched in B), F1, mean IoU of matched objects, and class agreement on matched objects
+(fraction and Cohen's kappa). Over all files: Fleiss' kappa and Krippendorff's alpha (nominal); per class
+and the images with the least agreement.
 `;
 
 /** How alpha's units are built; printed with the number so the reader knows what it measures. */
 const UNIT_DEFINITION =
-  "each object of the first file is a unit; every other file's value for it is the class of its object " +
-  'matched to that one at the IoU threshold, or missing when it has none. Objects the first file lacks ' +
-  'are not units.';
+  'each group of objects the files drew alike (matched at the IoU threshold) is a unit; a file that drew ' +
+  'nothing there gives "no object". Fleiss\' kappa uses the units every file drew.';
+
+/** One COCO annotation: imageId = the image's file_name, classId = the category's name. */
+interface CocoObject {
+  readonly id: string;
+  readonly imageId: string;
+  readonly classId: string;
+  readonly geometry: Geometry;
+}
 
 interface CocoAnnotations {
   readonly path: string;
   readonly imageNames: ReadonlySet<string>;
+  /** Image file name → its size, where the file gives it (polygon IoU needs it). */
+  readonly sizes: ReadonlyMap<string, { width: number; height: number }>;
   readonly categoryCount: number;
-  /** imageId = the image's file_name, classId = the category's name, so files compare by those. */
-  readonly objects: readonly AgreementObject[];
+  readonly objects: readonly CocoObject[];
+}
+
+/** A one-polygon segmentation as points; anything else (several polygons, RLE) is compared by its box. */
+function polygonOf(segmentation: unknown): Geometry | undefined {
+  if (!Array.isArray(segmentation) || segmentation.length !== 1) return undefined;
+  const flat = segmentation[0] as unknown;
+  if (!Array.isArray(flat) || flat.length < 6 || flat.length % 2 !== 0) return undefined;
+  if (!flat.every((v) => typeof v === 'number' && Number.isFinite(v))) return undefined;
+  const points = [];
+  for (let i = 0; i < flat.length; i += 2) points.push({ x: flat[i] as number, y: flat[i + 1] as number });
+  return { kind: 'polygon', points };
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
@@ -46,6 +68,7 @@ function readCoco(path: string, json: unknown): CocoAnnotations {
   const problems: string[] = [];
   const imageNames = new Map<number | string, string>();
   const seenNames = new Set<string>();
+  const sizes = new Map<string, { width: number; height: number }>();
   (json.images as unknown[]).forEach((image, i) => {
     if (!isRecord(image) || !isId(image.id) || typeof image.file_name !== 'string')
       problems.push(`images[${i}] needs an id and a file_name`);
@@ -54,6 +77,8 @@ function readCoco(path: string, json: unknown): CocoAnnotations {
     else {
       imageNames.set(image.id, image.file_name);
       seenNames.add(image.file_name);
+      if (typeof image.width === 'number' && typeof image.height === 'number')
+        sizes.set(image.file_name, { width: image.width, height: image.height });
     }
   });
   const categoryNames = new Map<number | string, string>();
@@ -62,7 +87,7 @@ function readCoco(path: string, json: unknown): CocoAnnotations {
       problems.push(`categories[${i}] needs an id and a name`);
     else categoryNames.set(category.id, category.name);
   });
-  const objects: AgreementObject[] = [];
+  const objects: CocoObject[] = [];
   (json.annotations as unknown[]).forEach((annotation, i) => {
     if (!isRecord(annotation)) return problems.push(`annotations[${i}] is not an object`);
     const imageId = imageNames.get(annotation.image_id as number);
@@ -87,14 +112,20 @@ function readCoco(path: string, json: unknown): CocoAnnotations {
         id: isId(annotation.id) ? String(annotation.id) : `#${i}`,
         imageId,
         classId,
-        box: box as [number, number, number, number],
+        geometry: polygonOf(annotation.segmentation) ?? {
+          kind: 'box',
+          x: box[0] as number,
+          y: box[1] as number,
+          width: box[2] as number,
+          height: box[3] as number,
+        },
       });
   });
   if (problems.length > 0)
     throw new InputError(
       `${path} is not a valid COCO file:\n  ${problems.slice(0, 20).join('\n  ')}${problems.length > 20 ? `\n  … and ${problems.length - 20} more` : ''}`,
     );
-  return { path, imageNames: seenNames, categoryCount: categoryNames.size, objects };
+  return { path, imageNames: seenNames, sizes, categoryCount: categoryNames.size, objects };
 }
 
 function iouFlag(value: string | undefined): number {
@@ -104,9 +135,8 @@ function iouFlag(value: string | undefined): number {
   return n;
 }
 
-/** NaN (an undefined ratio) is written as null in JSON and as n/a in text. */
-const finite = (value: number): number | null => (Number.isNaN(value) ? null : value);
-const fixed = (value: number) => (Number.isNaN(value) ? 'n/a' : value.toFixed(4));
+/** NaN (an undefined ratio) is written as n/a in text. */ const fixed = (value: number) =>
+  Number.isNaN(value) ? 'n/a' : value.toFixed(4);
 
 function table(rows: readonly (readonly string[])[]): string {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
@@ -121,7 +151,26 @@ function table(rows: readonly (readonly string[])[]): string {
     .join('');
 }
 
-function agreementReport(files: readonly CocoAnnotations[], iouThreshold: number) {
+/** One COCO object as the app's annotation: a box, or the polygon of a one-polygon segmentation. */
+function annotationOf(object: CocoObject, file: string): Annotation {
+  return {
+    id: object.id as AnnotationId,
+    classId: object.classId,
+    geometry: object.geometry,
+    attributes: {},
+    schemaVersion: 0,
+    createdBy: file,
+    createdAt: 0,
+    updatedBy: file,
+    updatedAt: 0,
+  };
+}
+
+/**
+ * The app's agreement report (src/core/qa/agreement.ts, the Agreement tab's numbers) over the images every
+ * file has: each file is an annotator, each image one label set per file.
+ */
+function fileAgreement(files: readonly CocoAnnotations[], iouThreshold: number) {
   const warnings: string[] = [];
   // Only images every file has are compared: an image missing from one file is not a disagreement.
   const shared = new Set(
@@ -134,72 +183,36 @@ function agreementReport(files: readonly CocoAnnotations[], iouThreshold: number
         `${file.path}: ${extra.length} image(s) not in every file are left out (${extra.slice(0, 3).join(', ')}${extra.length > 3 ? ', …' : ''})`,
       );
   }
-  const objects = files.map((file) => file.objects.filter((o) => shared.has(o.imageId)));
-
-  const pairs = [];
-  for (let i = 0; i < files.length; i++)
-    for (let j = i + 1; j < files.length; j++) {
-      const result = pairAgreement(objects[i]!, objects[j]!, iouThreshold);
-      const { kappa } = result.classAgreement;
-      pairs.push({
-        a: files[i]!.path,
-        b: files[j]!.path,
-        objectsA: result.countA,
-        objectsB: result.countB,
-        matched: result.matchedCount,
-        precision: finite(result.precision),
-        recall: finite(result.recall),
-        f1: finite(result.f1),
-        meanIou: finite(result.meanIou),
-        classAgreement: {
-          agreed: result.classAgreement.agreed,
-          fraction: finite(result.classAgreement.fraction),
-          cohensKappa: finite(kappa.kappa),
-          observed: finite(kappa.observed),
-          expected: finite(kappa.expected),
-        },
-      });
-    }
-
-  // Fleiss' kappa needs every unit rated by all files, which unmatched objects break; alpha allows
-  // missing values. Units: the first file's objects, valued by each file's class of the matched object.
-  const first = objects[0]!;
-  const valueOf = objects.slice(1).map((other) => {
-    const byFirst = new Map<AgreementObject, string>();
-    for (const pair of matchAnnotators(first, other, iouThreshold).matched)
-      byFirst.set(pair.a, pair.b.classId);
-    return byFirst;
-  });
-  const units = first.map((object) => [object.classId, ...valueOf.map((m) => m.get(object) ?? null)]);
-  const alpha = krippendorffAlphaNominal(units);
-
+  const labelSets: LabelSet[] = files.flatMap((file) =>
+    [...shared].map((imageName) => ({
+      annotator: file.path,
+      imageId: imageName,
+      ...(file.sizes.get(imageName) ?? { width: 0, height: 0 }),
+      annotations: file.objects.filter((o) => o.imageId === imageName).map((o) => annotationOf(o, file.path)),
+    })),
+  );
+  const report = agreementReport(labelSets, { iouThreshold });
   return {
-    iouThreshold,
-    files: files.map((file, f) => ({
+    files: files.map((file) => ({
       path: file.path,
       images: file.imageNames.size,
       categories: file.categoryCount,
-      objects: objects[f]!.length,
+      objects: file.objects.filter((o) => shared.has(o.imageId)).length,
     })),
     sharedImages: shared.size,
-    pairs,
-    krippendorffAlpha: {
-      alpha: finite(alpha.alpha),
-      units: alpha.units,
-      pairableValues: alpha.pairableValues,
-      observedDisagreement: finite(alpha.observedDisagreement),
-      expectedDisagreement: finite(alpha.expectedDisagreement),
-      unitDefinition: UNIT_DEFINITION,
-    },
+    ...report,
     warnings,
   };
 }
 
-type AgreementReport = ReturnType<typeof agreementReport>;
+type FileAgreement = ReturnType<typeof fileAgreement>;
 
-function describeAgreement(report: AgreementReport): string {
-  const { files, pairs, krippendorffAlpha: alpha } = report;
-  const n = (value: number | null) => fixed(value ?? NaN);
+/** JSON has no NaN: an undefined ratio is written as null. */
+const nanToNull = (_key: string, value: unknown) =>
+  typeof value === 'number' && Number.isNaN(value) ? null : value;
+
+function describeAgreement(report: FileAgreement): string {
+  const { files, pairs, overall } = report;
   let text =
     `Agreement of ${files.length} files on ${report.sharedImages} shared images, ` +
     `objects matched at IoU ≥ ${report.iouThreshold.toFixed(2)}\n\n`;
@@ -223,21 +236,45 @@ function describeAgreement(report: AgreementReport): string {
       String(p.objectsA),
       String(p.objectsB),
       String(p.matched),
-      n(p.precision),
-      n(p.recall),
-      n(p.f1),
-      n(p.meanIou),
-      n(p.classAgreement.fraction),
-      n(p.classAgreement.cohensKappa),
+      fixed(p.precision),
+      fixed(p.recall),
+      fixed(p.f1),
+      fixed(p.meanIou),
+      fixed(p.classAgreement),
+      fixed(p.cohensKappa.kappa),
     ]),
   ]);
   text +=
     "  precision: B's objects matched in A; recall: A's objects matched in B; same class and kappa (Cohen's)\n" +
     '  are over the matched objects.\n\n';
   text +=
-    `Krippendorff's alpha (nominal, all ${files.length} files): ${n(alpha.alpha)} ` +
-    `(${alpha.units} units with 2 or more values, ${alpha.pairableValues} values)\n` +
+    `Over all ${files.length} files: Fleiss' kappa ${fixed(overall.fleissKappa.kappa)} ` +
+    `(${overall.fleissKappa.subjects} objects every file drew), Krippendorff's alpha (nominal) ` +
+    `${fixed(overall.krippendorffAlpha.alpha)} (${overall.krippendorffAlpha.units} objects, ${overall.krippendorffAlpha.pairableValues} values)\n` +
     `  Units: ${UNIT_DEFINITION}\n`;
+  if (report.perClass.length > 0) {
+    text += '\nPer class\n';
+    text += table([
+      ['class', '', 'objects', 'F1'],
+      ...report.perClass.map((c) => [c.classId, '', String(c.objects), fixed(c.f1)]),
+    ]);
+  }
+  const worst = report.perImage.slice(0, 10);
+  if (worst.length > 0) {
+    text += '\nImages with the least agreement\n';
+    text += table([
+      ['image', '', 'objects', 'F1', 'mean IoU', 'renamed', 'score'],
+      ...worst.map((i) => [
+        i.imageId,
+        '',
+        String(i.objects),
+        fixed(i.meanF1),
+        fixed(i.meanIou),
+        String(i.classDisagreements),
+        fixed(i.score),
+      ]),
+    ]);
+  }
   return text;
 }
 
@@ -260,9 +297,9 @@ export async function agreementCommand(args: string[], io: CliIo): Promise<numbe
   const iouThreshold = iouFlag(values.iou);
   const files: CocoAnnotations[] = [];
   for (const path of positionals) files.push(readCoco(path, await readJson(io, path)));
-  const report = agreementReport(files, iouThreshold);
+  const report = fileAgreement(files, iouThreshold);
   if (values.json) {
-    io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+    io.stdout(`${JSON.stringify(report, nanToNull, 2)}\n`);
     return 0;
   }
   for (const warning of report.warnings) io.stderr(`warning: ${warning}\n`);

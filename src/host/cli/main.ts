@@ -38,6 +38,7 @@ import { agreementCommand } from './agreement';
 import { InputError, readJson, UsageError } from './errors';
 import { evaluateCommand, mineCommand } from './evaluate';
 import { cardCommand, predictCommand } from './predict';
+import { qaCommand } from './qaReport';
 
 export interface CliIo {
   readonly stdout: (text: string) => void;
@@ -55,7 +56,9 @@ commands:
   card --model <m.onnx> [--out <card.json>]                the model card inferred from a model, to edit
   evaluate --gt <gt.json> --pred <preds.json>              COCO metrics of predictions against ground truth
   mine --gt <gt.json> --pred <preds.json> --out <f.json>   failure cases and likely label errors, ranked
-  agreement <a.json> <b.json> [<c.json> …]                 inter-annotator agreement of COCO files
+  agreement <a.json> <b.json> [<c.json> …] [--iou 0.5]     inter-annotator agreement of COCO files
+  qa report --project <dir> --out <report.html>            a project's QA report (HTML, --csv <dir>) from
+                                                           the QA data the app saved into <dir>
 
 Every command takes --json. Exit codes: 0 done, 1 bad input or an invalid dataset, 2 wrong usage.
 
@@ -262,6 +265,7 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   evaluate: evaluateCommand,
   mine: mineCommand,
   agreement: agreementCommand,
+  qa: qaCommand,
 };
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {

@@ -155,3 +155,30 @@ export function paintBand(ctx: Ctx, band: Bounds, scale: number): void {
   ctx.stroke();
   ctx.setLineDash([]);
 }
+
+/** A comment pinned to a point: a numbered disc, amber while open, grey once resolved; constant on screen. */
+export interface CommentPin {
+  readonly x: number;
+  readonly y: number;
+  readonly label: string;
+  readonly open: boolean;
+}
+
+export function paintPins(ctx: Ctx, pins: readonly CommentPin[], scale: number): void {
+  const radius = 9 / scale;
+  ctx.setLineDash([]);
+  ctx.globalAlpha = 1;
+  ctx.textBaseline = 'middle';
+  ctx.font = `600 ${11 / scale}px system-ui, sans-serif`;
+  for (const pin of pins) {
+    ctx.beginPath();
+    ctx.arc(pin.x, pin.y, radius, 0, Math.PI * 2);
+    ctx.fillStyle = pin.open ? '#f5b94a' : '#9aa0a6';
+    ctx.fill();
+    ctx.lineWidth = 2 / scale;
+    ctx.strokeStyle = '#111';
+    ctx.stroke();
+    ctx.fillStyle = '#111';
+    ctx.fillText(pin.label, pin.x - ctx.measureText(pin.label).width / 2, pin.y + 0.5 / scale);
+  }
+}

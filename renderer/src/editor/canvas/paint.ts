@@ -28,7 +28,15 @@ import {
 import { textColorOn, traceArea, traceMarks, traceOpen, type Ctx, type Pairs, type View } from './trace';
 
 export type { Ctx, View } from './trace';
-export { paintBand, paintCrosshair, paintDraft, paintSelection, type Draft } from './overlays';
+export {
+  paintBand,
+  paintCrosshair,
+  paintDraft,
+  paintPins,
+  paintSelection,
+  type CommentPin,
+  type Draft,
+} from './overlays';
 export { paintPredictions, predictionTag, type PredictionOptions } from './predictions';
 export {
   FILL_ALPHA,

@@ -1,4 +1,5 @@
 // The panels rendered to HTML (no DOM here): what a person sees for a given state, checked on the markup.
+import { DEFAULT_REJECTION_REASONS } from '../../../../src/core/qa/review';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import type { AnnotationId } from '../../../../src/core/annotations/types';
@@ -89,21 +90,52 @@ describe('StatusPanel', () => {
   it('shows the status, errors before warnings, and a refusal as an alert', () => {
     const html = renderToStaticMarkup(
       <StatusPanel
+        {...statusProps}
         status="in-progress"
         violations={[violation('warning', 'second'), violation('error', 'first')]}
-        canMarkDone={false}
+        canSubmit={false}
         refusal="Fix 1 error first"
-        onMarkDone={ignore}
-        onReopen={ignore}
-        onSelectViolation={ignore}
       />,
     );
     expect(html).toMatch(/data-testid="image-status"[^>]*>in progress</);
     expect(html.indexOf('first')).toBeLessThan(html.indexOf('second'));
     expect(html).toMatch(/role="alert"[^>]*>Fix 1 error first</);
     expect(html).toContain('1 error, 1 warning');
+    expect(html).not.toContain('Accept');
+  });
+
+  it('offers accept and reject to a reviewer, and shows a rejection with its reason and comment', () => {
+    const review = (canReview: boolean) =>
+      renderToStaticMarkup(
+        <StatusPanel
+          {...statusProps}
+          status="rejected"
+          canReview={canReview}
+          review={{ decision: 'rejected', reviewer: 'u1', at: 1, reason: 'wrong-class', comment: 'a van' }}
+        />,
+      );
+    expect(review(true)).toContain('>Accept<');
+    expect(review(false)).not.toContain('>Accept<');
+    expect(review(false)).toMatch(/Rejected by Lea: Wrong class<span[^>]*>“a van”/);
   });
 });
+
+const statusProps = {
+  status: 'new',
+  review: undefined,
+  reasons: DEFAULT_REJECTION_REASONS,
+  nameOf: (id: string) => (id === 'u1' ? 'Lea' : id),
+  canReview: false,
+  violations: [],
+  canSubmit: true,
+  rejecting: false,
+  onRejecting: ignore,
+  onSubmit: ignore,
+  onReopen: ignore,
+  onAccept: ignore,
+  onReject: ignore,
+  onSelectViolation: ignore,
+} as const;
 
 describe('CheatSheet', () => {
   it('lists the built-in shortcuts and the schema class keys', () => {

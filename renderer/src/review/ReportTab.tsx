@@ -1,0 +1,228 @@
+/**
+ * The Report tab: builds the QA report of all images or of a dataset version from the project's QA data,
+ * shows it exactly as the exported file (a sandboxed frame on the same HTML), and saves it as HTML, as CSV,
+ * or as the QA data `labelloop qa report` reads.
+ */
+
+import { useEffect, useState } from 'react';
+import type { ProjectId } from '../../../src/core/ids';
+import { buildReport } from '../../../src/core/qa/buildReport';
+import { formatNumber } from '../../../src/core/qa/charts';
+import { renderReportHtml, type QaReportData } from '../../../src/core/qa/report';
+import { SNAPSHOT_FILE_NAME, type QaSnapshot } from '../../../src/core/qa/snapshot';
+import { useServices } from '../app/services';
+import { loadQaSnapshot } from '../db/qaSnapshot';
+import { listVersions, type VersionSummary } from '../db/versions';
+import { useUi } from '../state/ui';
+import { downloadQaData, downloadReportCsv, downloadReportHtml } from './saveFiles';
+import './report.css';
+
+interface Choices {
+  /** null: all images. */
+  readonly versionNumber: number | null;
+  readonly iouThreshold: number;
+}
+
+interface Built {
+  readonly choices: Choices;
+  readonly snapshot: QaSnapshot;
+  readonly data: QaReportData;
+  readonly html: string;
+}
+
+const parseIou = (text: string): number | null => {
+  const n = Number(text);
+  return text.trim() !== '' && n > 0 && n <= 1 ? n : null;
+};
+
+/** The command that gives the same numbers from the saved QA data. */
+const commandFor = (choices: Choices): string =>
+  `labelloop qa report --project <folder> --out report.html --iou ${choices.iouThreshold}` +
+  (choices.versionNumber === null ? '' : ` --version ${choices.versionNumber}`);
+
+const percent = (rate: number) => (Number.isFinite(rate) ? `${formatNumber(rate * 100, 1)}%` : '–');
+
+export function ReportTab({ projectId }: { projectId: ProjectId }) {
+  const { db } = useServices();
+  const dataVersion = useUi((s) => s.dataVersion);
+  const [versions, setVersions] = useState<readonly VersionSummary[]>([]);
+  const [versionNumber, setVersionNumber] = useState<number | null>(null);
+  const [iouText, setIouText] = useState('0.5');
+  const [building, setBuilding] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [built, setBuilt] = useState<Built | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    void listVersions(db, projectId).then((list) => {
+      if (live) setVersions(list);
+    });
+    return () => {
+      live = false;
+    };
+  }, [db, projectId, dataVersion]);
+
+  const iouThreshold = parseIou(iouText);
+  const stale =
+    built !== null &&
+    (built.choices.versionNumber !== versionNumber || built.choices.iouThreshold !== iouThreshold);
+
+  const build = async () => {
+    if (iouThreshold === null) return;
+    const choices: Choices = { versionNumber, iouThreshold };
+    setBuilding(true);
+    setError(null);
+    // Let the button say "Building…" before the computation holds the thread.
+    await new Promise((done) => setTimeout(done, 0));
+    try {
+      const snapshot = await loadQaSnapshot(db, projectId);
+      if (snapshot === undefined) throw new Error('This project no longer exists.');
+      const data = buildReport(snapshot, {
+        iouThreshold,
+        ...(versionNumber === null ? {} : { versionNumber }),
+        generatedAt: Date.now(),
+      });
+      setBuilt({ choices, snapshot, data, html: renderReportHtml(data) });
+    } catch (caught) {
+      setError((caught as Error).message);
+    } finally {
+      setBuilding(false);
+    }
+  };
+
+  return (
+    <div className="report-tab" data-testid="qa-report-tab">
+      <form
+        className="toolbar report-controls"
+        onSubmit={(event) => {
+          event.preventDefault();
+          void build();
+        }}
+      >
+        <label>
+          Scope{' '}
+          <select
+            aria-label="Scope"
+            data-testid="qa-report-scope"
+            value={versionNumber ?? ''}
+            onChange={(event) =>
+              setVersionNumber(event.target.value === '' ? null : Number(event.target.value))
+            }
+          >
+            <option value="">All images</option>
+            {versions.map((v) => (
+              <option key={v.id} value={v.number}>
+                Version {v.number}
+                {v.message ? ` — ${v.message}` : ''} ({formatNumber(v.imageCount)} images)
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          IoU threshold{' '}
+          <input
+            aria-label="IoU threshold"
+            data-testid="qa-report-iou"
+            type="number"
+            min="0.05"
+            max="1"
+            step="0.05"
+            value={iouText}
+            onChange={(event) => setIouText(event.target.value)}
+          />
+        </label>
+        <button
+          type="submit"
+          className="primary"
+          data-testid="qa-report-build"
+          disabled={building || iouThreshold === null}
+        >
+          {building ? 'Building…' : 'Build report'}
+        </button>
+        {iouThreshold === null && (
+          <span className="error">The IoU threshold is a number above 0, at most 1.</span>
+        )}
+      </form>
+      {error && (
+        <p className="error" role="alert" data-testid="qa-report-error">
+          {error}
+        </p>
+      )}
+      {built === null ? (
+        !building && (
+          <p className="muted">
+            Build the report to see throughput, reviews, agreement, gold accuracy, consistency findings,
+            trends across versions and sampling verdicts, and to save it as HTML or CSV.
+          </p>
+        )
+      ) : (
+        <BuiltReport built={built} stale={stale} />
+      )}
+    </div>
+  );
+}
+
+function BuiltReport({ built, stale }: { built: Built; stale: boolean }) {
+  const { data, snapshot, html, choices } = built;
+  const projectName = snapshot.project.name;
+  const findings = data.consistency.reduce((sum, row) => sum + row.count, 0);
+  const numbers: [string, string, string][] = [
+    ['scope', 'Scope', data.scope],
+    ['reviewed', 'Reviewed', formatNumber(data.reviews.reviewed)],
+    [
+      'rejected',
+      'Rejected',
+      `${formatNumber(data.reviews.rejected)} (${percent(data.reviews.rejectionRate)})`,
+    ],
+    ['fleiss', "Fleiss' κ", data.agreement ? formatNumber(data.agreement.fleissKappa, 3) : '–'],
+    ['alpha', "Krippendorff's α", data.agreement ? formatNumber(data.agreement.alpha, 3) : '–'],
+    ['findings', 'Consistency findings', formatNumber(findings)],
+  ];
+  return (
+    <>
+      <dl className="report-summary" data-testid="qa-report-summary">
+        {numbers.map(([id, label, value]) => (
+          <div key={id}>
+            <dt>{label}</dt>
+            <dd data-testid={`qa-report-${id}`}>{value}</dd>
+          </div>
+        ))}
+      </dl>
+      {stale && (
+        <p className="muted">
+          The scope or IoU threshold changed since this report was built: build it again.
+        </p>
+      )}
+      <div className="report-actions">
+        <button
+          type="button"
+          data-testid="qa-report-download-html"
+          onClick={() => downloadReportHtml(projectName, data, html)}
+        >
+          Download HTML
+        </button>
+        <button
+          type="button"
+          data-testid="qa-report-download-csv"
+          onClick={() => downloadReportCsv(projectName, data)}
+        >
+          Download CSV
+        </button>
+        <button type="button" data-testid="qa-report-save-data" onClick={() => downloadQaData(snapshot)}>
+          Save QA data ({SNAPSHOT_FILE_NAME})…
+        </button>
+      </div>
+      <p className="muted small report-note">
+        The CSV holds every table, one after another, each under its name. Save the QA data into a folder, and{' '}
+        <code data-testid="qa-report-command">{commandFor(choices)}</code> writes this same report there.
+      </p>
+      <iframe
+        className="report-frame"
+        title="QA report"
+        data-testid="qa-report-frame"
+        sandbox=""
+        srcDoc={html}
+      />
+    </>
+  );
+}

@@ -1,0 +1,203 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { ImageId } from '../ids';
+import { IMAGE_STATUSES, type ImageStatus } from '../images/types';
+import { ROLES } from './people';
+import {
+  addComment,
+  annotatorQueue,
+  DEFAULT_REJECTION_REASONS,
+  reasonLabel,
+  reopenComment,
+  reply,
+  resolveComment,
+  reviewQueue,
+  REVIEW_QUEUE_STATUSES,
+  statusAfterEdit,
+  transition,
+  type QueueImage,
+  type WorkItem,
+} from './review';
+
+const img = (id: string) => id as ImageId;
+
+describe('transition', () => {
+  it('lets an annotator start, submit and rework rejected images, and nothing else', () => {
+    const allowed = IMAGE_STATUSES.flatMap((from) =>
+      IMAGE_STATUSES.filter((to) => transition(from, to, 'annotator').ok).map((to) => `${from}→${to}`),
+    );
+    expect(allowed.sort()).toEqual(
+      ['new→in-progress', 'in-progress→submitted', 'rejected→in-progress', 'rejected→submitted'].sort(),
+    );
+  });
+
+  it('lets a reviewer take, accept, reject and reopen, besides labeling', () => {
+    for (const [from, to] of [
+      ['submitted', 'in-review'],
+      ['submitted', 'accepted'],
+      ['in-review', 'rejected'],
+      ['accepted', 'in-review'],
+      ['new', 'in-progress'],
+    ] as const) {
+      expect(transition(from, to, 'reviewer')).toEqual({ ok: true });
+    }
+    expect(transition('accepted', 'new', 'reviewer').ok).toBe(false);
+    expect(transition('in-progress', 'accepted', 'reviewer').ok).toBe(false);
+  });
+
+  it('tells an annotator who may accept an image instead', () => {
+    expect(transition('submitted', 'accepted', 'annotator')).toEqual({
+      ok: false,
+      message: 'An annotator cannot move an image from submitted to accepted; a reviewer or QA lead can.',
+    });
+    expect(transition('accepted', 'new', 'reviewer')).toEqual({
+      ok: false,
+      message: 'A reviewer cannot move an image from accepted to new; a QA lead can.',
+    });
+  });
+
+  it('lets a QA lead make any move, and nobody move an image to the status it has', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...IMAGE_STATUSES),
+        fc.constantFrom(...IMAGE_STATUSES),
+        fc.constantFrom(...ROLES),
+        (from, to, role) => {
+          const result = transition(from, to, role);
+          if (from === to) expect(result.ok).toBe(false);
+          else if (role === 'qa-lead') expect(result.ok).toBe(true);
+          // Whatever an annotator may do, a reviewer may too.
+          if (transition(from, to, 'annotator').ok) expect(transition(from, to, 'reviewer').ok).toBe(true);
+        },
+      ),
+    );
+  });
+
+  it('moves new and rejected images to in progress on the first edit and leaves the rest', () => {
+    const after = Object.fromEntries(IMAGE_STATUSES.map((s) => [s, statusAfterEdit(s)]));
+    expect(after).toEqual({
+      new: 'in-progress',
+      'in-progress': undefined,
+      submitted: undefined,
+      'in-review': undefined,
+      accepted: undefined,
+      rejected: 'in-progress',
+    });
+  });
+});
+
+describe('rejection reasons', () => {
+  it('start with the six the issue names and show an unknown id as stored', () => {
+    expect(DEFAULT_REJECTION_REASONS.map((r) => r.label)).toEqual([
+      'Missing objects',
+      'Wrong class',
+      'Loose or tight boxes',
+      'Wrong attributes',
+      'Should not be labeled',
+      'Other',
+    ]);
+    expect(reasonLabel(DEFAULT_REJECTION_REASONS, 'wrong-class')).toBe('Wrong class');
+    expect(reasonLabel(DEFAULT_REJECTION_REASONS, 'retired')).toBe('retired');
+  });
+});
+
+describe('comments', () => {
+  const comment = addComment({
+    id: 'c1',
+    imageId: img('i1'),
+    point: { x: 12, y: 40 },
+    text: ' Box is loose ',
+    author: 'rev',
+    at: 100,
+  });
+
+  it('open with trimmed text and no replies, and refuse empty text', () => {
+    expect(comment).toEqual({
+      id: 'c1',
+      imageId: 'i1',
+      point: { x: 12, y: 40 },
+      text: 'Box is loose',
+      author: 'rev',
+      createdAt: 100,
+      state: 'open',
+      replies: [],
+    });
+    expect(() => addComment({ id: 'c2', imageId: img('i1'), text: '   ', author: 'rev', at: 1 })).toThrow(
+      RangeError,
+    );
+  });
+
+  it('resolve, reopen and collect replies in order', () => {
+    const answered = reply(reply(comment, 'ann', 'Fixed', 110), 'rev', 'Thanks', 120);
+    const resolved = resolveComment(answered, 'rev', 130);
+    expect(resolved.state).toBe('resolved');
+    expect([resolved.resolvedBy, resolved.resolvedAt]).toEqual(['rev', 130]);
+    expect(resolved.replies.map((r) => `${r.author}: ${r.text}`)).toEqual(['ann: Fixed', 'rev: Thanks']);
+    const reopened = reopenComment(resolved);
+    expect(reopened.state).toBe('open');
+    expect('resolvedBy' in reopened || 'resolvedAt' in reopened).toBe(false);
+    expect(comment.replies).toEqual([]);
+  });
+});
+
+describe('reviewQueue', () => {
+  const image = (id: string, status: ImageStatus, extra: Partial<QueueImage> = {}): QueueImage => ({
+    imageId: img(id),
+    status,
+    classIds: ['car'],
+    violations: 0,
+    findings: [],
+    ...extra,
+  });
+  const images = [
+    image('a', 'rejected'),
+    image('b', 'in-review', { assignee: 'ann' }),
+    image('c', 'submitted', { classIds: ['truck'], violations: 2, findings: ['box-too-small'] }),
+    image('d', 'accepted'),
+    image('e', 'submitted', { assignee: 'ann' }),
+    image('f', 'new'),
+  ];
+
+  it('orders submitted, in review, rejected, then the rest, each in the order given', () => {
+    expect(reviewQueue(images)).toEqual(['c', 'e', 'b', 'a', 'd', 'f']);
+    expect(reviewQueue(images, { statuses: REVIEW_QUEUE_STATUSES })).toEqual(['c', 'e', 'b']);
+  });
+
+  it('filters by assignee, class, violations and check', () => {
+    expect(reviewQueue(images, { assignee: 'ann' })).toEqual(['e', 'b']);
+    expect(reviewQueue(images, { classId: 'truck' })).toEqual(['c']);
+    expect(reviewQueue(images, { withViolations: true })).toEqual(['c']);
+    expect(reviewQueue(images, { withViolations: false, statuses: ['submitted'] })).toEqual(['e']);
+    expect(reviewQueue(images, { check: 'box-too-small' })).toEqual(['c']);
+    expect(reviewQueue(images, { check: 'overlap' })).toEqual([]);
+  });
+});
+
+describe('annotatorQueue', () => {
+  const state = (id: string, status: ImageStatus, extra: Partial<WorkItem> = {}): WorkItem => ({
+    imageId: img(id),
+    status,
+    ...extra,
+  });
+
+  it('lists images rejected back to the annotator with the comment, then in progress, then new', () => {
+    const states = [
+      state('n1', 'new'),
+      state('p1', 'in-progress', { assignee: 'ann' }),
+      state('r1', 'rejected', { assignee: 'ann', reason: 'wrong-class', comment: 'Van, not car' }),
+      state('r2', 'rejected', { assignee: 'bea', reason: 'other' }),
+      state('n2', 'new', { assignee: 'bea' }),
+      state('s1', 'submitted', { assignee: 'ann' }),
+      // No assignee: the work belongs to whoever last changed the labels.
+      state('r3', 'rejected', { lastEditor: 'ann', reason: 'other' }),
+      state('p2', 'in-progress', { assignee: 'bea', lastEditor: 'ann' }),
+    ];
+    expect(annotatorQueue(states, 'ann')).toEqual([
+      { imageId: 'r1', status: 'rejected', reason: 'wrong-class', comment: 'Van, not car' },
+      { imageId: 'r3', status: 'rejected', reason: 'other' },
+      { imageId: 'p1', status: 'in-progress' },
+      { imageId: 'n1', status: 'new' },
+    ]);
+    expect(annotatorQueue(states, 'bea').map((t) => t.imageId)).toEqual(['r2', 'p2', 'n1', 'n2']);
+  });
+});
