@@ -164,6 +164,16 @@ test('a QA lead hands out overlapping work, measures agreement, sends an image b
   await expect(page.getByTestId('agreement-images')).toHaveAttribute('data-value', '3');
   await screenshot(page, '74-qa-agreement');
 
+  // One label set for the shared images: majority class, averaged boxes. Where Ben's person meets Ana's
+  // car (when his first image is a shared one: assignments are seeded by image ids) it is a tie for review.
+  await page.getByTestId('consensus-button').click();
+  const consensus = page.getByRole('dialog', { name: 'Build consensus labels' });
+  await expect(consensus.getByTestId('consensus-replacing')).toHaveAttribute('data-value', '0');
+  await consensus.getByRole('button', { name: 'Build for 3 images' }).click();
+  await expect(page.getByTestId('consensus-outcome')).toHaveText(
+    /^Consensus labels written for 3 images \(3 objects, 0 left out .*\)\. (No ties|1 image with ties is in the review queue)\.$/,
+  );
+
   // Review Ana's work in order: reject the first with a reason and a comment, accept the next.
   await qa.tab('Review queue');
   await page.getByLabel('Annotator').selectOption({ label: 'Ana' });

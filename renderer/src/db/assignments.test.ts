@@ -181,6 +181,8 @@ describe('assignments', () => {
     expect(exported.schemaVersion).toBe(1);
     expect(exported.base.w1!.annotations.map((a) => a.id)).toEqual(['b1']);
     expect(exported.base.g1!.annotations).toEqual([]);
+    // The statuses here at export, gold's real one too (the bundle says new), as the base of the status merge.
+    expect(exported.statuses).toEqual({ w1: 'new', w2: 'new', o1: 'new', g1: 'accepted' });
     expect(bundle.images.map((i) => [i.id, i.role, i.rootPath])).toEqual([
       ['w2', 'work', '/data/photos'],
       ['g1', 'gold', '/data/photos'],
@@ -384,5 +386,72 @@ describe('a task bundle there and back', () => {
     const after = await snapshot(db);
     await refusal(returned.text);
     expect(await snapshot(db)).toBe(after);
+  });
+});
+
+describe('statuses of a returned bundle, merged three ways with the status at export as base', () => {
+  /** Ana's assignment exported and imported; `work` runs on her side, `lead` on Lena's, then the return is applied. */
+  async function roundTrip(
+    work: (adb: LabelLoopDatabase, local: (name: string) => ImageId) => Promise<unknown>,
+    leadSide: (db: LabelLoopDatabase, projectId: ProjectId) => Promise<unknown>,
+    options: { forgetExportedStatuses?: boolean } = {},
+  ) {
+    const { db, projectId } = await leadProject();
+    const assignmentId = await annaAssignment(db, projectId);
+    const { adb, project, local } = await annotatorImports(
+      (await exportAssignment(db, assignmentId, lead, T0)).text,
+    );
+    await work(adb, local);
+    await leadSide(db, projectId);
+    if (options.forgetExportedStatuses) {
+      // An assignment exported before statuses were stored.
+      const { statuses: _statuses, ...exported } = (await db.assignments.get(assignmentId))!.exported!;
+      await db.assignments.update(assignmentId, { exported });
+    }
+    const returned = await exportTaskReturn(adb, project.id, T0 + 20);
+    const preview = await previewReturn(db, assignmentId, returned.text, returned.fileName, lead, T0 + 30);
+    if (!preview.ok) throw new Error(preview.message);
+    const summary = await applyReturn(db, preview.preview, {}, lead, T0 + 40);
+    const statusOf = async (name: string) => (await db.images.get(id(name)))?.status;
+    return { db, summary, statusOf };
+  }
+
+  it('keeps a status the lead set after export on an image the annotator did not touch', async () => {
+    const { db, statusOf, summary } = await roundTrip(
+      () => Promise.resolve(),
+      async (db, projectId) => {
+        // Lena labels and submits w2 after export; Ana never opens it.
+        await db.annotations.put(imageLabels(projectId, id('w2'), [car('lead-2', 5)]));
+        await db.images.update(id('w2'), { status: 'submitted' });
+      },
+    );
+    expect(ids(await db.annotations.get(id('w2')))).toEqual(['lead-2']);
+    expect(await statusOf('w2')).toBe('submitted');
+    expect(summary.statusesChanged).toBe(0);
+  });
+
+  it("takes the annotator's submit over the lead's in progress, and keeps the lead's rejection over her submit", async () => {
+    const { statusOf, summary } = await roundTrip(
+      (adb, local) =>
+        adb.images.bulkUpdate(
+          [local('w1'), local('w2')].map((key) => ({ key, changes: { status: 'submitted' } })),
+        ),
+      (db) =>
+        db.images.bulkUpdate([
+          { key: id('w1'), changes: { status: 'in-progress' } },
+          { key: id('w2'), changes: { status: 'rejected' } },
+        ]),
+    );
+    expect([await statusOf('w1'), await statusOf('w2')]).toEqual(['submitted', 'rejected']);
+    expect(summary.statusesChanged).toBe(1);
+  });
+
+  it("takes the annotator's status, as before, for an assignment exported before statuses were stored", async () => {
+    const { statusOf } = await roundTrip(
+      () => Promise.resolve(),
+      (db) => db.images.update(id('w2'), { status: 'submitted' }),
+      { forgetExportedStatuses: true },
+    );
+    expect(await statusOf('w2')).toBe('new');
   });
 });

@@ -192,6 +192,7 @@ export async function exportAssignment(
     bundleId: bundle.id,
     schemaVersion: schema.version,
     base: Object.fromEntries(bundle.base.map((record) => [record.imageId, baseLabels(record)])),
+    statuses: Object.fromEntries(images.flatMap((image) => (image ? [[image.id, image.status]] : []))),
   };
   await db.transaction('rw', db.assignments, db.audit, async () => {
     await db.assignments.update(assignment.id, { exported });
@@ -382,8 +383,27 @@ function annotationEntries(
 const REVIEWED: ReadonlySet<ImageStatus> = new Set(['accepted', 'rejected']);
 
 /**
+ * An image's status after both sides may have moved it since a bundle went out, three ways like the labels:
+ * `base` is its status in that bundle. A change on one side only is taken. When both changed, the lead's
+ * stays (a review decision outranks the annotator's work), except that the annotator's submit wins over
+ * a lead's new or in progress: that is work done, and the lead only started the image.
+ * Used on both sides of a bundle: the lead's import of a returned bundle and the annotator's of a later one.
+ */
+export function mergeStatus(statuses: {
+  readonly base: ImageStatus;
+  readonly lead: ImageStatus;
+  readonly annotator: ImageStatus;
+}): ImageStatus {
+  const { base, lead, annotator } = statuses;
+  if (annotator === base) return lead;
+  if (lead === base) return annotator;
+  if (annotator === 'submitted' && (lead === 'new' || lead === 'in-progress')) return annotator;
+  return lead;
+}
+
+/**
  * Writes a previewed return in one transaction: work images merged with each conflict settled by
- * `choices` (every conflict needs one), their statuses taken unless reviewed since export, every image's
+ * `choices` (every conflict needs one), their statuses merged three ways (mergeStatus), every image's
  * returned labels kept as the annotator's label set, the assignment marked returned, and audit entries.
  * When the project's labels changed since the preview so that a conflict has no choice, it throws and
  * writes nothing.
@@ -428,10 +448,17 @@ export async function applyReturn(
     for (const [i, image] of work.entries()) {
       const record = images[i];
       const review = reviews[i];
-      const status = image.status;
-      if (!record || !status || status === record.status) continue;
+      if (!record || !image.status || image.status === record.status) continue;
       const reviewedSince = review !== undefined && review.at > (assignment.exported?.at ?? 0);
+      // A review since export is the lead's change even when it kept the status (rejected again): it stays.
       if (REVIEWED.has(record.status) && reviewedSince) continue;
+      const exportedStatus = assignment.exported?.statuses?.[image.id];
+      // Exported before statuses were stored: the annotator's is taken, as then.
+      const status =
+        exportedStatus === undefined
+          ? image.status
+          : mergeStatus({ base: exportedStatus, lead: record.status, annotator: image.status });
+      if (status === record.status) continue;
       await db.images.update(record.id, { status });
       statusesChanged++;
       entries.push({

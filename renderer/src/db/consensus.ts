@@ -2,6 +2,7 @@
 
 import {
   classIdsOf,
+  GEOMETRY_KIND_NAMES,
   type Annotation,
   type AnnotationId,
   type ImageAnnotations,
@@ -15,7 +16,7 @@ import { newId } from './database';
 import { appendAudit } from './review';
 
 export interface ConsensusPlan {
-  /** Images with label sets from two or more annotators: the ones consensus would write. */
+  /** Overlap images with label sets from two or more annotators: the ones consensus would write. */
   readonly imageIds: readonly ImageId[];
   /** Of those, the images that already have labels, which consensus replaces. */
   readonly replacing: readonly ImageId[];
@@ -26,10 +27,10 @@ export interface ConsensusWrite {
   readonly user: string;
   readonly iouThreshold?: number;
   /**
-   * How many labeled images the person agreed to replace (ConsensusPlan.replacing): when more images have
-   * labels by the time of writing, nothing is written, so no labels are replaced without being asked.
+   * The labeled images the person agreed to replace (ConsensusPlan.replacing): when the images with labels
+   * are not exactly these by the time of writing, nothing is written, so no labels are replaced without being asked.
    */
-  readonly confirmedReplacing: number;
+  readonly confirmedReplacing: readonly ImageId[];
   /** A class's name for audit summaries. */
   readonly className?: (classId: string) => string;
   readonly now?: number;
@@ -51,17 +52,47 @@ export type ConsensusOutcome =
 const hasLabels = (record: ImageAnnotations | undefined): boolean =>
   record !== undefined && (record.annotations.length > 0 || record.tags.length > 0);
 
-/** Image ids with label sets from two or more annotators, from the label sets' keys ([imageId, annotator]). */
+/**
+ * Overlap images of the project's assignments with label sets from two or more annotators (counted from the
+ * label sets' keys, [imageId, annotator]). Gold images are never among them: their labels are the known
+ * answers the label sets are scored against, so consensus must not replace them.
+ */
 async function sharedImages(db: LabelLoopDatabase, projectId: ProjectId): Promise<ImageId[]> {
-  const keys = await db.labelSets.where('projectId').equals(projectId).primaryKeys();
+  const [keys, assignments] = await Promise.all([
+    db.labelSets.where('projectId').equals(projectId).primaryKeys(),
+    db.assignments.where('projectId').equals(projectId).toArray(),
+  ]);
+  const overlap = new Set(assignments.flatMap((a) => a.overlapImageIds));
+  const gold = new Set(assignments.flatMap((a) => a.goldImageIds));
   const annotators = new Map<ImageId, number>();
   for (const [imageId] of keys) annotators.set(imageId, (annotators.get(imageId) ?? 0) + 1);
-  return [...annotators].filter(([, n]) => n >= 2).map(([imageId]) => imageId);
+  return [...annotators]
+    .filter(([imageId, n]) => n >= 2 && overlap.has(imageId) && !gold.has(imageId))
+    .map(([imageId]) => imageId);
+}
+
+/** Why the images to replace now differ from the ones the person agreed to, or undefined when they do not. */
+function replacingChanged(now: readonly ImageId[], confirmed: readonly ImageId[]): string | undefined {
+  const agreed = new Set(confirmed);
+  const current = new Set(now);
+  const added = now.filter((imageId) => !agreed.has(imageId)).length;
+  const gone = confirmed.filter((imageId) => !current.has(imageId)).length;
+  if (added === 0 && gone === 0) return undefined;
+  const images = (n: number) => `${n} image${n === 1 ? '' : 's'}`;
+  const parts = [
+    ...(added > 0
+      ? [`${images(added)} you did not agree to replace now ${added === 1 ? 'has' : 'have'} labels`]
+      : []),
+    ...(gone > 0
+      ? [`${images(gone)} you agreed to replace no longer ${gone === 1 ? 'has' : 'have'} labels`]
+      : []),
+  ];
+  return `The labels consensus would replace changed since you confirmed: ${parts.join(', and ')}. Nothing was written; build consensus again to see the new list.`;
 }
 
 /** What building consensus would do: which images it writes and which of them lose their current labels. */
 export async function planConsensus(db: LabelLoopDatabase, projectId: ProjectId): Promise<ConsensusPlan> {
-  return db.transaction('r', [db.labelSets, db.annotations], async () => {
+  return db.transaction('r', [db.labelSets, db.assignments, db.annotations], async () => {
     const imageIds = await sharedImages(db, projectId);
     const records = await db.annotations.bulkGet(imageIds);
     return { imageIds, replacing: imageIds.filter((_, k) => hasLabels(records[k])) };
@@ -75,17 +106,8 @@ function majorityTags(sets: readonly { tags: readonly string[] }[]): string[] {
   return [...counts].filter(([, n]) => 2 * n > sets.length).map(([tag]) => tag);
 }
 
-const KIND_WORDS: Readonly<Record<Annotation['geometry']['kind'], string>> = {
-  box: 'box',
-  'rotated-box': 'rotated box',
-  polygon: 'polygon',
-  polyline: 'polyline',
-  point: 'point',
-  keypoints: 'keypoints',
-};
-
 /**
- * Builds consensus labels for every image with label sets from two or more annotators (buildConsensus) and
+ * Builds consensus labels for every overlap image with label sets from two or more annotators (buildConsensus) and
  * writes them as the project's labels, in one transaction: each image's labels are replaced, its status set
  * to "in review" when a tie waits for a person (the objects carry review flags) and "submitted" otherwise,
  * and the audit log gets the removed and added objects and the status change, with origin "review".
@@ -98,10 +120,10 @@ export async function writeConsensus(
   const at = options.now ?? Date.now();
   const { user } = options;
   const name = options.className ?? ((classId: string) => classId);
-  const described = (a: Annotation) => `${name(a.classId)} ${KIND_WORDS[a.geometry.kind]}`;
+  const described = (a: Annotation) => `${name(a.classId)} ${GEOMETRY_KIND_NAMES[a.geometry.kind]}`;
   return db.transaction(
     'rw',
-    [db.projects, db.images, db.annotations, db.labelSets, db.audit],
+    [db.projects, db.images, db.annotations, db.labelSets, db.assignments, db.audit],
     async (): Promise<ConsensusOutcome> => {
       const project = await db.projects.get(projectId);
       if (!project) return { ok: false, message: 'This project no longer exists.' };
@@ -110,12 +132,10 @@ export async function writeConsensus(
         db.annotations.bulkGet(imageIds),
         db.images.bulkGet(imageIds),
       ]);
-      const replaced = records.filter(hasLabels).length;
-      if (replaced > options.confirmedReplacing)
-        return {
-          ok: false,
-          message: `${replaced} of these images have labels now, more than the ${options.confirmedReplacing} you agreed to replace. Nothing was written; try again.`,
-        };
+      const replacing = imageIds.filter((_, k) => hasLabels(records[k]));
+      const changed = replacingChanged(replacing, options.confirmedReplacing);
+      if (changed !== undefined) return { ok: false, message: changed };
+      const replaced = replacing.length;
 
       const next: ImageAnnotations[] = [];
       const statuses: { key: ImageId; changes: { status: ImageStatus } }[] = [];

@@ -4,6 +4,7 @@ import type { AnnotationSchema } from '../../../src/core/schema/types';
 import type { Annotation, AttributeValues } from '../../../src/core/annotations/types';
 import type { ImageReview } from '../../../src/core/editing/edits';
 import type { ImageId, ProjectId } from '../../../src/core/ids';
+import type { ImageStatus } from '../../../src/core/images/types';
 import type { AuditEntry } from '../../../src/core/qa/audit';
 import type { TaskBundle } from '../../../src/core/qa/bundle';
 import type { UserProfile } from '../../../src/core/qa/people';
@@ -41,6 +42,8 @@ export interface AssignmentRecord {
     readonly bundleId: string;
     readonly schemaVersion: number;
     readonly base: Readonly<Record<string, BaseLabels>>;
+    /** Each image's status here at export, the base of the status merge; absent from older records. */
+    readonly statuses?: Readonly<Record<string, ImageStatus>>;
   };
   readonly returnedAt?: number;
 }

@@ -126,7 +126,12 @@ describe('saving the editor with its journal', () => {
     expect(log).toHaveLength(3);
 
     history = perform(history, setReview(history.present, review));
-    await saveImage(db, opened.image, history.present, { ...journal, entries: history.journal.slice(-1) });
+    // An entry stamped when it was made keeps its own person and time, whoever saves it later.
+    const stamped = { ...history.journal.at(-1)!, user: 'lead-2', at: 42 };
+    await saveImage(db, opened.image, history.present, { ...journal, entries: [stamped] });
+    expect((await auditOf(db, projectId)).filter((e) => e.user === 'lead-2')).toMatchObject([
+      { at: 42, action: 'review.decision' },
+    ]);
     expect(await db.reviews.get(imageId)).toMatchObject({ decision: 'rejected', comment: 'van', projectId });
     expect((await openImage(db, projectId, imageId))!.edited.review).toEqual(review);
   });

@@ -50,7 +50,7 @@ async function lenaHandsOut() {
     overlapImageIds: [],
     goldImageIds: [],
   });
-  const exportText = async () => (await exportAssignment(db, 'asg-1', lead, 1000)).text;
+  const exportText = async (at = 1000) => (await exportAssignment(db, 'asg-1', lead, at)).text;
   return { db, projectId, exportText };
 }
 
@@ -63,7 +63,14 @@ const register: RegisterRoot = (_projectId, path) =>
   );
 
 async function importText(adb: LabelLoopDatabase, text: string, folder?: string) {
-  const read = readTaskBundle(text);
+  return importBundle(adb, readTaskBundle(text), folder);
+}
+
+async function importBundle(
+  adb: LabelLoopDatabase,
+  read: ReturnType<typeof readTaskBundle>,
+  folder?: string,
+) {
   if (!read.ok) throw new Error(read.message);
   return importTaskBundle(adb, register, read.bundle, folder === undefined ? {} : { folder }, 2000);
 }
@@ -175,5 +182,55 @@ describe('importTaskBundle', () => {
     ]);
     expect((await adb.images.get(local.w2!))?.status).toBe('rejected');
     expect((await adb.reviews.get(local.w2!))?.reason).toBe('missed');
+  });
+
+  it('puts each label record on its own image when the bundle lists them in another order than its images', async () => {
+    const { exportText } = await lenaHandsOut();
+    const json = JSON.parse(await exportText()) as { base: unknown[] };
+    json.base.reverse(); // still one record per image: the validator accepts it
+    const { db: adb } = openTestDatabase('ana');
+    const imported = await importBundle(adb, readTaskBundle(JSON.stringify(json)), '/home/ana/streets');
+    if (!imported.ok) throw new Error(imported.message);
+    const local = imported.project.task!.imageIds;
+    expect((await adb.annotations.get(local.w1!))?.annotations.map((a) => a.id)).toEqual(['b1', 'b2']);
+    expect(await adb.annotations.get(local.w2!)).toBeUndefined();
+  });
+
+  it("keeps Ana's status where only she changed it, and the lead's where both did unless she submitted over new or in progress", async () => {
+    const { db, projectId, exportText } = await lenaHandsOut();
+    await db.images.add(imageRecord(projectId, id('w3'), 'w3.jpg', 3, { path: '/lena/photos/w3.jpg' }));
+    await db.assignments.update('asg-1', { imageIds: [id('w1'), id('w2'), id('w3')] });
+    const { db: adb } = openTestDatabase('ana');
+    const first = await importText(adb, await exportText(), '/home/ana/streets');
+    if (!first.ok) throw new Error(first.message);
+    const local = first.project.task!.imageIds;
+    // Ana submits w1 and w3 and starts w2; Lena leaves w1 new, accepts w2, starts w3.
+    await adb.images.update(local.w1!, { status: 'submitted' });
+    await adb.images.update(local.w2!, { status: 'in-progress' });
+    await adb.images.update(local.w3!, { status: 'submitted' });
+    await db.images.update(id('w2'), { status: 'accepted' });
+    await db.images.update(id('w3'), { status: 'in-progress' });
+
+    const second = await importText(adb, await exportText(1500));
+    if (!second.ok) throw new Error(second.message);
+    const statuses = await Promise.all(
+      ['w1', 'w2', 'w3'].map(async (n) => (await adb.images.get(local[n]!))?.status),
+    );
+    expect(statuses).toEqual(['submitted', 'accepted', 'submitted']);
+  });
+
+  it('refuses a bundle older than the one the task project came from, and writes nothing', async () => {
+    const { exportText } = await lenaHandsOut();
+    const older = await exportText(500);
+    const { db: adb } = openTestDatabase('ana');
+    const first = await importText(adb, await exportText(1000), '/home/ana/streets');
+    if (!first.ok) throw new Error(first.message);
+    const before = JSON.stringify([await adb.projects.toArray(), await adb.images.toArray()]);
+    const refused = await importText(adb, older);
+    expect(refused).toEqual({
+      ok: false,
+      message: `This bundle (${new Date(500).toLocaleString()}) is older than the one this task came from (${new Date(1000).toLocaleString()}).`,
+    });
+    expect(JSON.stringify([await adb.projects.toArray(), await adb.images.toArray()])).toBe(before);
   });
 });

@@ -18,7 +18,7 @@ import {
 } from '../../../src/core/qa/bundle';
 import { timeSpentPerImage } from '../../../src/core/qa/audit';
 import { mergeImageLabels } from '../../../src/core/qa/merge';
-import { bundleFileName, type Outcome } from './assignments';
+import { bundleFileName, mergeStatus, type Outcome } from './assignments';
 import { newId, type LabelLoopDatabase, type ProjectRecord } from './database';
 import { adoptUser, setCurrentUser } from './people';
 import type { TaskOrigin } from './qaRecords';
@@ -114,8 +114,9 @@ async function registerRoots(
 /**
  * Makes (or updates) the task project of a bundle. New: the images with the bundle's labels, its schema
  * version, the lead and the assignee adopted and the assignee made the current user. Update (a later bundle of
- * the same assignment): new images added, statuses and review decisions taken, labels merged three-way with
- * the local labels as mine (where both changed, the local version stays). One transaction.
+ * the same assignment; an older one than the project came from is refused): new images added, review
+ * decisions taken, statuses merged three ways with the earlier bundle's as base (mergeStatus), labels merged
+ * three-way with the local labels as mine (where both changed, the local version stays). One transaction.
  */
 export async function importTaskBundle(
   db: LabelLoopDatabase,
@@ -125,6 +126,14 @@ export async function importTaskBundle(
   now = Date.now(),
 ): Promise<TaskImportOutcome> {
   const existing = await taskProjectOf(db, bundle);
+  const earlier = existing?.task?.bundle;
+  if (earlier && bundle.createdAt < earlier.createdAt) {
+    const when = (at: number) => new Date(at).toLocaleString();
+    return {
+      ok: false,
+      message: `This bundle (${when(bundle.createdAt)}) is older than the one this task came from (${when(earlier.createdAt)}).`,
+    };
+  }
   if (existing && existing.schemaVersion !== bundle.schema.version) {
     return {
       ok: false,
@@ -149,20 +158,29 @@ export async function importTaskBundle(
     const imageIds: Record<string, ImageId> = { ...old?.imageIds };
     const projectRoots = [...(existing?.roots ?? [])];
     const oldBase = old ? recordsById(old.bundle.base) : new Map<ImageId, ImageAnnotations>();
+    const oldStatus = new Map((old?.bundle.images ?? []).map((image) => [image.id, image.status]));
+    // By image id, as the lead's merge does: the validator does not hold base to the images' order.
+    const newBase = recordsById(bundle.base);
     let keptLocal = 0;
-    for (const [i, image] of bundle.images.entries()) {
+    for (const image of bundle.images) {
       const localId = imageIds[image.id] ?? newId<ImageId>();
       imageIds[image.id] = localId;
       const root = roots.rootOf(image);
       if (!projectRoots.some((r) => r.rootId === root.rootId)) projectRoots.push(root);
       const current = await db.images.get(localId);
-      const status = image.status ?? 'new';
       if (current) {
+        const lead = image.status ?? 'new';
+        const base = oldStatus.get(image.id);
+        const status = base === undefined ? lead : mergeStatus({ base, lead, annotator: current.status });
         if (current.status !== status) await db.images.update(localId, { status });
       } else await db.images.add(imageRecordOf(image, localId, projectId, root, now));
       if (image.review) await db.reviews.put({ ...image.review, imageId: localId, projectId });
 
-      const theirs = { ...bundle.base[i]!, imageId: localId, projectId };
+      const theirs = {
+        ...(newBase.get(image.id) ?? emptyLabels(image.id, bundle.project.id, now)),
+        imageId: localId,
+        projectId,
+      };
       const mine = await db.annotations.get(localId);
       if (!mine) {
         if (!isEmptyLabels(theirs)) await db.annotations.put(theirs);

@@ -67,7 +67,7 @@ export async function openImage(
 
 const reviewOf = ({ imageId: _image, projectId: _project, ...review }: ReviewRecord) => review;
 
-/** Who saved, and the edits since the last save, for the audit log. */
+/** The edits since the last save, for the audit log; `user` and `at` stand in for entries not stamped when made. */
 export interface SaveAudit {
   readonly user: string;
   readonly historyId: string;
@@ -95,12 +95,12 @@ export async function saveImage(
   const entries =
     audit === undefined
       ? []
-      : audit.entries.flatMap(({ seq, edit, origin }) =>
+      : audit.entries.flatMap(({ seq, edit, origin, at, user }) =>
           auditEntriesFromEdits([{ edit, origin }], {
             projectId: image.projectId,
             imageId: image.id,
-            user: audit.user,
-            at: audit.at,
+            user: user ?? audit.user,
+            at: at ?? audit.at,
             annotation: (id) => byId.get(id),
             ...(audit.className ? { className: audit.className } : {}),
           }).map((entry, n) => ({ ...entry, id: auditId(audit.historyId, seq, n) })),

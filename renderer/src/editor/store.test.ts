@@ -105,6 +105,17 @@ describe('review in the editor', () => {
     expect(present().review?.decision).toBe('rejected');
   });
 
+  it('keeps a rejected image rejected when the reviewer changes the reason', () => {
+    const { actions, present, switchUser } = submitted();
+    switchUser(LEAD);
+    actions.reject('wrong-class', 'a van');
+    actions.reject('missing-objects', 'and the bike');
+    expect(present()).toMatchObject({
+      status: 'rejected',
+      review: { reason: 'missing-objects', comment: 'and the bike' },
+    });
+  });
+
   it('accepts as the reviewer, and the save carries the journal of every edit for the audit log', async () => {
     const { actions, present, journals, switchUser } = submitted();
     switchUser(LEAD);
@@ -124,6 +135,10 @@ describe('review in the editor', () => {
       'set-review',
     ]);
     expect(new Set(journals.map((j) => j.historyId)).size).toBe(1);
+    // Each entry says who made it, whoever is working when it is saved.
+    const entries = journals.flatMap((j) => j.entries);
+    expect(entries.map((e) => e.user)).toEqual(['ann-1', 'ann-1', 'ann-1', 'ann-1', 'lead-1', 'lead-1']);
+    expect(entries.every((e) => e.at === 5000)).toBe(true);
     expect(journals[0]!.historyId).not.toBe('');
   });
 });

@@ -44,6 +44,7 @@ import {
   markSaved,
   pendingSince,
   perform,
+  stampJournal,
   redo,
   undo,
   type History,
@@ -408,7 +409,9 @@ export function createEditorStore(deps: EditorDeps): EditorStore {
       set({ notice: { tone: 'error', text: `Not changed: ${problem}` } });
       return false;
     }
-    const follow = edits.some((e) => e.kind === 'set-status')
+    // A status or review change sets the status itself: a reviewer changing a rejection's reason must
+    // not trip the "rejected → in progress" rule meant for the annotator's first fix.
+    const follow = edits.some((e) => e.kind === 'set-status' || e.kind === 'set-review')
       ? undefined
       : statusFollowUp(before, afterEdits);
     if (edits.length === 1 && !follow) {
@@ -422,7 +425,7 @@ export function createEditorStore(deps: EditorDeps): EditorStore {
       if (follow) next = perform(next, follow);
       next = commit(next);
     }
-    set({ history: next, doneRefusal: null });
+    set({ history: stampJournal(history, next, now(), user().id), doneRefusal: null });
     scheduleSave();
     return true;
   }
@@ -775,14 +778,14 @@ export function createEditorStore(deps: EditorDeps): EditorStore {
     undo() {
       const { history } = get();
       if (!history || !canUndo(history)) return;
-      const next = undo(history);
+      const next = stampJournal(history, undo(history), now(), user().id);
       set({ history: next, selection: keepExisting(next, get().selection), doneRefusal: null, missing: [] });
       scheduleSave();
     },
     redo() {
       const { history } = get();
       if (!history || !canRedo(history)) return;
-      const next = redo(history);
+      const next = stampJournal(history, redo(history), now(), user().id);
       set({ history: next, selection: keepExisting(next, get().selection), doneRefusal: null });
       scheduleSave();
     },

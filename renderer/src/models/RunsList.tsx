@@ -104,7 +104,9 @@ function RunRow({
   const acceptAll = async () => {
     setAccepting(true);
     try {
-      const outcome = await acceptRunAboveThreshold(db, run.id, threshold);
+      const outcome = await acceptRunAboveThreshold(db, run.id, threshold, {
+        user: useUi.getState().user?.id,
+      });
       const reasons = outcome.reasons
         .slice(0, 2)
         .map((r) => `${r.count}: ${r.reason}`)
@@ -121,7 +123,8 @@ function RunRow({
     }
   };
   const undoAccept = async () => {
-    const undone = await undoLastBulkAccept(db, run.id).catch((error: unknown) => {
+    const user = useUi.getState().user?.id;
+    const undone = await undoLastBulkAccept(db, run.id, { user }).catch((error: unknown) => {
       setAcceptNote((error as Error).message);
       return null;
     });

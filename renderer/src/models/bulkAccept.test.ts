@@ -70,7 +70,7 @@ afterEach(() => db.close());
 
 describe('accepting a whole run', () => {
   it('accepts every image’s predictions at or above the threshold with the editor’s checks, as one step', async () => {
-    const outcome = await acceptRunAboveThreshold(db, runId, 0.5, 1000);
+    const outcome = await acceptRunAboveThreshold(db, runId, 0.5, { now: 1000 });
     expect(outcome).toEqual({
       accepted: 2,
       images: 2,
@@ -89,7 +89,7 @@ describe('accepting a whole run', () => {
     expect((await db.predictionRuns.get(runId))!.model!.bulkAccepts).toHaveLength(1);
 
     // Nothing is accepted twice.
-    expect((await acceptRunAboveThreshold(db, runId, 0.5, 2000)).accepted).toBe(0);
+    expect((await acceptRunAboveThreshold(db, runId, 0.5, { now: 2000 })).accepted).toBe(0);
     expect((await db.predictionRuns.get(runId))!.model!.bulkAccepts).toHaveLength(1);
   });
 
@@ -103,7 +103,7 @@ describe('accepting a whole run', () => {
       classIds: [],
       updatedAt: 1,
     });
-    await acceptRunAboveThreshold(db, runId, 0.5, 1000);
+    await acceptRunAboveThreshold(db, runId, 0.5, { now: 1000 });
     // Someone edits the accepted box on image B afterwards.
     const b = (await db.annotations.get(imgB))!;
     await db.annotations.put({ ...b, annotations: [{ ...b.annotations[0]!, updatedAt: 5000 }] });
@@ -116,5 +116,33 @@ describe('accepting a whole run', () => {
     expect(await decisionsFor(db, imgB)).toEqual({ 'run-1/p0': 'accepted' });
     expect((await db.predictionRuns.get(runId))!.model!.bulkAccepts).toEqual([]);
     expect(await undoLastBulkAccept(db, runId)).toEqual({ removed: 0, keptEdited: 0 });
+  });
+
+  it('signs the labels with the person working and logs each image, and its undo, in the audit', async () => {
+    await acceptRunAboveThreshold(db, runId, 0.5, { user: 'u-lena', now: 1000 });
+    expect((await db.annotations.get(imgA))!.annotations.map((a) => a.createdBy)).toEqual(['u-lena']);
+    const row = (e: { imageId?: string; action: string; user: string; origin: string; summary: string }) =>
+      `${e.imageId} ${e.action} ${e.user} ${e.origin}: ${e.summary}`;
+    const accepted = (await db.audit.toArray()).filter((e) => e.at === 1000);
+    expect(accepted.map(row).sort()).toEqual([
+      "img-a image.status u-lena import: Status new → in-progress by accepting det's predictions",
+      'img-a prediction.accepted u-lena import: Accepted 1 prediction of det at ≥ 0.5 (whole run)',
+      'img-b prediction.accepted u-lena import: Accepted 1 prediction of det at ≥ 0.5 (whole run)',
+    ]);
+    expect(accepted.find((e) => e.imageId === imgA && e.action === 'prediction.accepted')!.after).toEqual({
+      run: runId,
+      threshold: 0.5,
+      predictions: ['run-1/p0'],
+      annotations: (await db.annotations.get(imgA))!.annotations.map((a) => a.id),
+    });
+
+    await undoLastBulkAccept(db, runId, { user: 'u-ben', now: 3000 });
+    const undone = (await db.audit.toArray()).filter((e) => e.at === 3000);
+    expect(undone.map(row).sort()).toEqual([
+      'img-a prediction.cleared u-ben import: Undo: removed 1 annotation accepted from det',
+      'img-b prediction.cleared u-ben import: Undo: removed 1 annotation accepted from det',
+    ]);
+    // The undo adds its own entries; the accept's stay (the log is never rewritten).
+    expect(await db.audit.count()).toBe(5);
   });
 });

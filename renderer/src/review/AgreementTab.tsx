@@ -29,6 +29,8 @@ import { qaWorker } from './qaWorker';
 /** Image rows drawn at once; "Show more" adds as many again. */
 const PAGE = 200;
 
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 export function AgreementTab({ projectId }: { projectId: ProjectId }) {
   const worker = useMemo(() => qaWorker(), []);
   const user = useUi((s) => s.user);
@@ -92,7 +94,7 @@ export function AgreementTab({ projectId }: { projectId: ProjectId }) {
       const result = await worker.consensusWrite(projectId, {
         user: user.id,
         iouThreshold: threshold,
-        confirmedReplacing: plan.replacing.length,
+        confirmedReplacing: plan.replacing,
       });
       setOutcome(result);
       if (result.ok) useUi.getState().dataChanged();
@@ -138,7 +140,7 @@ export function AgreementTab({ projectId }: { projectId: ProjectId }) {
                 data-testid="consensus-outcome"
               >
                 {outcome.ok
-                  ? `Consensus labels written for ${outcome.images} images (${outcome.annotations} objects, ${outcome.dropped} left out as drawn by too few annotators). ${outcome.inReview} images with ties are in the review queue.`
+                  ? `Consensus labels written for ${plural(outcome.images, 'image')} (${plural(outcome.annotations, 'object')}, ${outcome.dropped} left out as drawn by too few annotators). ${outcome.inReview === 0 ? 'No ties.' : `${plural(outcome.inReview, 'image')} with ties ${outcome.inReview === 1 ? 'is' : 'are'} in the review queue.`}`
                   : outcome.message}
               </p>
             )}

@@ -1,20 +1,21 @@
 /**
  * The Report tab: builds the QA report of all images or of a dataset version from the project's QA data,
  * shows it exactly as the exported file (a sandboxed frame on the same HTML), and saves it as HTML, as CSV,
- * or as the QA data `labelloop qa report` reads.
+ * or as the QA data `labelloop qa report` reads. The report is built in the QA worker: on a large project it
+ * takes seconds.
  */
 
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { ProjectId } from '../../../src/core/ids';
-import { buildReport } from '../../../src/core/qa/buildReport';
 import { formatNumber } from '../../../src/core/qa/charts';
-import { renderReportHtml, type QaReportData } from '../../../src/core/qa/report';
-import { SNAPSHOT_FILE_NAME, type QaSnapshot } from '../../../src/core/qa/snapshot';
+import { SNAPSHOT_FILE_NAME } from '../../../src/core/qa/snapshot';
 import { useServices } from '../app/services';
-import { loadQaSnapshot } from '../db/qaSnapshot';
 import { listVersions, type VersionSummary } from '../db/versions';
 import { useUi } from '../state/ui';
-import { downloadQaData, downloadReportCsv, downloadReportHtml } from './saveFiles';
+import { downloadText } from './download';
+import type { ReportView } from './qaProtocol';
+import { qaWorker } from './qaWorker';
+import { downloadReportCsv, downloadReportHtml } from './saveFiles';
 import './report.css';
 
 interface Choices {
@@ -23,11 +24,10 @@ interface Choices {
   readonly iouThreshold: number;
 }
 
-interface Built {
+export interface Built extends ReportView {
   readonly choices: Choices;
-  readonly snapshot: QaSnapshot;
-  readonly data: QaReportData;
-  readonly html: string;
+  /** The worker's snapshot the report came from: "Save QA data" saves it while the worker still holds it. */
+  readonly cacheKey: string;
 }
 
 const parseIou = (text: string): number | null => {
@@ -44,13 +44,17 @@ const percent = (rate: number) => (Number.isFinite(rate) ? `${formatNumber(rate 
 
 export function ReportTab({ projectId }: { projectId: ProjectId }) {
   const { db } = useServices();
+  const worker = useMemo(() => qaWorker(), []);
   const dataVersion = useUi((s) => s.dataVersion);
+  // A new snapshot per visit too, as the other QA tabs: not every change to returned labels bumps the data version.
+  const [opened] = useState(() => Date.now());
   const [versions, setVersions] = useState<readonly VersionSummary[]>([]);
   const [versionNumber, setVersionNumber] = useState<number | null>(null);
   const [iouText, setIouText] = useState('0.5');
   const [building, setBuilding] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [built, setBuilt] = useState<Built | null>(null);
+  const [saving, setSaving] = useState(false);
 
   useEffect(() => {
     let live = true;
@@ -70,23 +74,32 @@ export function ReportTab({ projectId }: { projectId: ProjectId }) {
   const build = async () => {
     if (iouThreshold === null) return;
     const choices: Choices = { versionNumber, iouThreshold };
+    const cacheKey = `${opened}:${dataVersion}`;
     setBuilding(true);
     setError(null);
-    // Let the button say "Building…" before the computation holds the thread.
-    await new Promise((done) => setTimeout(done, 0));
     try {
-      const snapshot = await loadQaSnapshot(db, projectId);
-      if (snapshot === undefined) throw new Error('This project no longer exists.');
-      const data = buildReport(snapshot, {
+      const view = await worker.report(projectId, cacheKey, {
         iouThreshold,
         ...(versionNumber === null ? {} : { versionNumber }),
         generatedAt: Date.now(),
       });
-      setBuilt({ choices, snapshot, data, html: renderReportHtml(data) });
+      setBuilt({ ...view, choices, cacheKey });
     } catch (caught) {
       setError((caught as Error).message);
     } finally {
       setBuilding(false);
+    }
+  };
+
+  const saveQaData = async (from: Built) => {
+    setSaving(true);
+    setError(null);
+    try {
+      downloadText(SNAPSHOT_FILE_NAME, await worker.qaData(projectId, from.cacheKey), 'application/json');
+    } catch (caught) {
+      setError((caught as Error).message);
+    } finally {
+      setSaving(false);
     }
   };
 
@@ -156,15 +169,30 @@ export function ReportTab({ projectId }: { projectId: ProjectId }) {
           </p>
         )
       ) : (
-        <BuiltReport built={built} stale={stale} />
+        <BuiltReport
+          built={built}
+          stale={stale}
+          saving={saving}
+          onSaveQaData={() => void saveQaData(built)}
+        />
       )}
     </div>
   );
 }
 
-function BuiltReport({ built, stale }: { built: Built; stale: boolean }) {
-  const { data, snapshot, html, choices } = built;
-  const projectName = snapshot.project.name;
+export function BuiltReport({
+  built,
+  stale,
+  saving,
+  onSaveQaData,
+}: {
+  built: Built;
+  stale: boolean;
+  /** The QA data file is being made. */
+  saving: boolean;
+  onSaveQaData: () => void;
+}) {
+  const { data, html, choices, projectName } = built;
   const findings = data.consistency.reduce((sum, row) => sum + row.count, 0);
   const numbers: [string, string, string][] = [
     ['scope', 'Scope', data.scope],
@@ -208,8 +236,8 @@ function BuiltReport({ built, stale }: { built: Built; stale: boolean }) {
         >
           Download CSV
         </button>
-        <button type="button" data-testid="qa-report-save-data" onClick={() => downloadQaData(snapshot)}>
-          Save QA data ({SNAPSHOT_FILE_NAME})…
+        <button type="button" data-testid="qa-report-save-data" disabled={saving} onClick={onSaveQaData}>
+          {saving ? 'Saving QA data…' : `Save QA data (${SNAPSHOT_FILE_NAME})…`}
         </button>
       </div>
       <p className="muted small report-note">

@@ -18,6 +18,7 @@ import {
 import { useServices } from '../app/services';
 import { loadQueueRows, type QueueRow } from '../db/reviewQueue';
 import { saveRejectionReasons } from '../db/review';
+import { currentSchema } from '../db/schemas';
 import { formatCount } from '../format';
 import { useUi } from '../state/ui';
 import { useReviewContext } from './useReviewContext';
@@ -40,11 +41,15 @@ export function ReviewQueueTab({ projectId }: { projectId: ProjectId }) {
   const [classId, setClassId] = useState('');
   const [problems, setProblems] = useState(false);
   const [rows, setRows] = useState<QueueRow[] | null>(null);
+  const [classNames, setClassNames] = useState<ReadonlyMap<string, string>>(new Map());
   const [shown, setShown] = useState(PAGE);
 
   useEffect(() => {
     let live = true;
     void loadQueueRows(db, projectId).then((loaded) => live && setRows(loaded));
+    void currentSchema(db, projectId).then(
+      (schema) => live && setClassNames(new Map((schema?.schema.classes ?? []).map((c) => [c.id, c.name]))),
+    );
     return () => {
       live = false;
     };
@@ -55,7 +60,13 @@ export function ReviewQueueTab({ projectId }: { projectId: ProjectId }) {
     () => [...new Set((rows ?? []).flatMap((r) => [r.assignee ?? r.lastEditor ?? []].flat()))].sort(),
     [rows],
   );
-  const classes = useMemo(() => [...new Set((rows ?? []).flatMap((r) => r.classIds))].sort(), [rows]);
+  const classes = useMemo(
+    () =>
+      [...new Set((rows ?? []).flatMap((r) => r.classIds))]
+        .map((id) => ({ id, name: classNames.get(id) ?? id }))
+        .sort((a, b) => a.name.localeCompare(b.name)),
+    [rows, classNames],
+  );
 
   const queue = useMemo((): QueueRow[] => {
     if (!rows) return [];
@@ -163,8 +174,8 @@ export function ReviewQueueTab({ projectId }: { projectId: ProjectId }) {
               <select value={classId} onChange={(e) => setClassId(e.target.value)}>
                 <option value="">any</option>
                 {classes.map((c) => (
-                  <option key={c} value={c}>
-                    {c}
+                  <option key={c.id} value={c.id}>
+                    {c.name}
                   </option>
                 ))}
               </select>

@@ -47,7 +47,7 @@ export function alphaReading(alpha: number): string {
 export const f1Reading = (f1: number): string =>
   Number.isFinite(f1)
     ? `${formatPercent(f1)} of the objects in a pair of annotators were drawn by both.`
-    : 'No pair of annotators shares an image.';
+    : 'No pair of annotators drew objects on the images they share.';
 
 export const iouReading = (iou: number): string =>
   Number.isFinite(iou)

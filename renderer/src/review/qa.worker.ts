@@ -1,16 +1,23 @@
-/** Agreement, consistency checks and consensus off the UI thread: each reads the whole project. */
+/** Agreement, consistency checks, the QA report and consensus off the UI thread: each reads the whole project. */
 
 import type { ProjectId } from '../../../src/core/ids';
 import { agreementReport } from '../../../src/core/qa/agreement';
 import { checkConsistency } from '../../../src/core/qa/consistency';
-import { agreementInput, consistencyInput, type QaSnapshot } from '../../../src/core/qa/snapshot';
+import { buildReport } from '../../../src/core/qa/buildReport';
+import { renderReportHtml } from '../../../src/core/qa/report';
+import {
+  agreementInput,
+  consistencyInput,
+  snapshotToJson,
+  type QaSnapshot,
+} from '../../../src/core/qa/snapshot';
 import { compileSchema } from '../../../src/core/schema/validation/compile';
 import { planConsensus, writeConsensus } from '../db/consensus';
 import { openDatabase } from '../db/database';
 import { loadQaSnapshot } from '../db/qaSnapshot';
 import { currentSchema } from '../db/schemas';
 import { answerRequests } from '../workers/rpc';
-import type { AgreementView, ConsistencyView, QaNames, QaWorkerRequest } from './qaProtocol';
+import type { AgreementView, ConsistencyView, QaNames, QaWorkerRequest, ReportView } from './qaProtocol';
 
 const db = openDatabase();
 
@@ -84,12 +91,29 @@ async function consistency(projectId: ProjectId, cacheKey: string) {
   } satisfies ConsistencyView;
 }
 
+/** The report and its HTML; a version that does not exist rejects with buildReport's RangeError message. */
+async function report(request: Extract<QaWorkerRequest, { op: 'report' }>): Promise<ReportView> {
+  const { projectId, cacheKey, iouThreshold, versionNumber, title, generatedAt } = request;
+  const snapshot = await snapshotOf(projectId, cacheKey);
+  const data = buildReport(snapshot, {
+    iouThreshold,
+    generatedAt,
+    ...(versionNumber === undefined ? {} : { versionNumber }),
+    ...(title === undefined ? {} : { title }),
+  });
+  return { data, html: renderReportHtml(data), projectName: snapshot.project.name };
+}
+
 answerRequests<QaWorkerRequest>(async (request) => {
   switch (request.op) {
     case 'agreement':
       return agreement(request.projectId, request.cacheKey, request.iouThreshold);
     case 'consistency':
       return consistency(request.projectId, request.cacheKey);
+    case 'report':
+      return report(request);
+    case 'qaData':
+      return snapshotToJson(await snapshotOf(request.projectId, request.cacheKey));
     case 'consensusPlan':
       return planConsensus(db, request.projectId);
     case 'consensusWrite': {

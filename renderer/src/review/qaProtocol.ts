@@ -1,8 +1,9 @@
-/** Messages between the Agreement and Consistency tabs and their worker, and what it answers. */
+/** Messages between the Agreement, Consistency and Report tabs and their worker, and what it answers. */
 
-import type { ProjectId } from '../../../src/core/ids';
+import type { ImageId, ProjectId } from '../../../src/core/ids';
 import type { AgreementReport } from '../../../src/core/qa/agreement';
 import type { CheckId, Finding } from '../../../src/core/qa/consistency';
+import type { QaReportData } from '../../../src/core/qa/report';
 import type { ConsensusOutcome, ConsensusPlan } from '../db/consensus';
 
 /** Names to show for the ids a report holds: file names, people, classes and attributes. */
@@ -31,6 +32,13 @@ export interface ConsistencyView {
   readonly hasSchema: boolean;
 }
 
+/** A built QA report: its numbers, the HTML file made of them, and the project's name for file names. */
+export interface ReportView {
+  readonly data: QaReportData;
+  readonly html: string;
+  readonly projectName: string;
+}
+
 /**
  * The worker keeps the project's snapshot while the same `cacheKey` comes back (a threshold change); a tab
  * sends a new key when it opens and whenever the project's data changed.
@@ -38,6 +46,19 @@ export interface ConsistencyView {
 export type QaWorkerRequest =
   | { id: number; op: 'agreement'; projectId: ProjectId; cacheKey: string; iouThreshold: number }
   | { id: number; op: 'consistency'; projectId: ProjectId; cacheKey: string }
+  | {
+      id: number;
+      op: 'report';
+      projectId: ProjectId;
+      cacheKey: string;
+      iouThreshold: number;
+      /** Absent: all images. */
+      versionNumber?: number;
+      title?: string;
+      generatedAt: number;
+    }
+  /** The snapshot as labelloop-qa.json text (made in the worker: it is large on a large project). */
+  | { id: number; op: 'qaData'; projectId: ProjectId; cacheKey: string }
   | { id: number; op: 'consensusPlan'; projectId: ProjectId }
   | {
       id: number;
@@ -45,7 +66,7 @@ export type QaWorkerRequest =
       projectId: ProjectId;
       user: string;
       iouThreshold: number;
-      confirmedReplacing: number;
+      confirmedReplacing: readonly ImageId[];
     };
 
 export type { ConsensusOutcome, ConsensusPlan };

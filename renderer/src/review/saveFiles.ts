@@ -1,11 +1,10 @@
 /**
- * Saving the QA report and the QA data as files the user keeps: the report's HTML, its tables as one CSV,
- * and labelloop-qa.json for `labelloop qa report`. Each is one download (in Electron, one save dialog).
+ * Saving the QA report as files the user keeps: the report's HTML and its tables as one CSV. Each is one
+ * download (in Electron, one save dialog).
  */
 
 import type { QaReportData } from '../../../src/core/qa/report';
 import { reportCsv } from '../../../src/core/qa/reportCsv';
-import { SNAPSHOT_FILE_NAME, snapshotToJson, type QaSnapshot } from '../../../src/core/qa/snapshot';
 import { downloadText } from './download';
 
 /** The user's calendar day, as yyyy-mm-dd. */
@@ -42,9 +41,4 @@ export function downloadReportHtml(projectName: string, data: QaReportData, html
 
 export function downloadReportCsv(projectName: string, data: QaReportData): void {
   downloadText(reportFileName(projectName, data.generatedAt, 'csv'), combinedReportCsv(data), 'text/csv');
-}
-
-/** labelloop-qa.json under its own name, so the folder it is saved into is ready for the command line. */
-export function downloadQaData(snapshot: QaSnapshot): void {
-  downloadText(SNAPSHOT_FILE_NAME, snapshotToJson(snapshot), 'application/json');
 }

@@ -48,6 +48,16 @@ export type Geometry =
 
 export type GeometryKind = Geometry['kind'];
 
+/** What people call each geometry, in lower case: "rotated box", "keypoints". */
+export const GEOMETRY_KIND_NAMES: Readonly<Record<GeometryKind, string>> = {
+  box: 'box',
+  'rotated-box': 'rotated box',
+  polygon: 'polygon',
+  polyline: 'polyline',
+  point: 'point',
+  keypoints: 'keypoints',
+};
+
 /** single-choice: option id; multi-choice: option ids; boolean; number; text. */
 export type AttributeValue = string | readonly string[] | boolean | number;
 export type AttributeValues = Readonly<Record<string, AttributeValue>>;

@@ -39,6 +39,18 @@ export interface JournalEntry {
   readonly seq: number;
   readonly edit: Edit;
   readonly origin: EditOrigin;
+  /** When and by whom the edit was made, stamped by the caller (the audit log records them, not the save's). */
+  readonly at?: number;
+  readonly user?: string;
+}
+
+/** Stamps the entries `next` journaled after `previous` with the time and person who made them. */
+export function stampJournal(previous: History, next: History, at: number, user: string): History {
+  if (next.seq === previous.seq) return next;
+  return {
+    ...next,
+    journal: next.journal.map((entry) => (entry.seq > previous.seq ? { ...entry, at, user } : entry)),
+  };
 }
 
 export interface Transaction {

@@ -3,6 +3,8 @@
  * or whose perceptual hashes differ in few bits (Hamming distance), as flat typed-array scans.
  */
 
+import { popcount } from '../images/hashBands';
+
 /** `count` vectors of `dim` numbers, row-major in one array: vector i is `data[i * dim … (i + 1) * dim)`. */
 export interface VectorSet {
   readonly dim: number;
@@ -325,14 +327,6 @@ export function nearestInHashSet(set: HashSet, query: number, k: number, maxDist
     }
   }
   return byDistance.flatMap((indices, distance) => indices.map((index) => ({ index, distance })));
-}
-
-/** Set bits of a 32-bit word (Hacker's Delight 5-2, as in versions/groups.ts, which does not export it). */
-function popcount(x: number): number {
-  x -= (x >>> 1) & 0x55555555;
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  x = (x + (x >>> 4)) & 0x0f0f0f0f;
-  return Math.imul(x, 0x01010101) >>> 24;
 }
 
 function checkIndex(index: number, count: number): void {

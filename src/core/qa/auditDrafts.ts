@@ -1,19 +1,15 @@
 /** What each kind of edit says in the audit trail: which entries it makes, their before and after, and a one-line summary. */
 
-import type { Annotation, AnnotationId, GeometryKind } from '../annotations/types';
+import {
+  GEOMETRY_KIND_NAMES,
+  type Annotation,
+  type AnnotationId,
+  type GeometryKind,
+} from '../annotations/types';
 import type { AnnotationFields, Command } from '../editing/commands';
 import type { Edit } from '../editing/edits';
 import type { AuditEntry } from './audit';
 import { statusLabel } from './review';
-
-const KIND_NAMES: Readonly<Record<GeometryKind, string>> = {
-  box: 'box',
-  'rotated-box': 'rotated box',
-  polygon: 'polygon',
-  polyline: 'polyline',
-  point: 'point',
-  keypoints: 'keypoints',
-};
 
 /** Bookkeeping an update always carries; the entry's own `user` and `at` say the same. */
 const BOOKKEEPING: ReadonlySet<string> = new Set(['updatedBy', 'updatedAt']);
@@ -45,7 +41,7 @@ function changeSummary(
   name: (classId: string) => string,
 ): string {
   const geometry = (after['geometry'] ?? known?.geometry) as { kind?: GeometryKind } | undefined;
-  const kind = geometry?.kind === undefined ? 'annotation' : KIND_NAMES[geometry.kind];
+  const kind = geometry?.kind === undefined ? 'annotation' : GEOMETRY_KIND_NAMES[geometry.kind];
   const classId = (after['classId'] ?? known?.classId) as string | undefined;
   const what = classId === undefined ? kind : `${name(classId)} ${kind}`;
   const phrases: string[] = [];
@@ -71,7 +67,7 @@ function changeSummary(
 }
 
 const described = (a: Annotation, name: (classId: string) => string): string =>
-  `${name(a.classId)} ${KIND_NAMES[a.geometry.kind]}`;
+  `${name(a.classId)} ${GEOMETRY_KIND_NAMES[a.geometry.kind]}`;
 
 const nameOf = (a: Annotation | undefined, name: (classId: string) => string): string =>
   a === undefined ? 'annotation' : described(a, name);

@@ -110,7 +110,7 @@ describe('buildReport over all images', () => {
       'reviewed,accepted,rejected,rejection_rate\r\n4,1,5,0.8333333333333334\r\n',
     );
     expect(csv['trends.csv']?.split('\r\n')[0]).toBe(
-      'version,rejection rate,agreement F1,findings per 100 images',
+      'version,rejection rate,mean image F1,findings per 100 images',
     );
   });
 });
@@ -239,6 +239,27 @@ describe('buildReport throughput of returned task bundles', () => {
     expect(report.throughput).toEqual([
       { annotator: 'Ann', images: 1, objects: 2, hours: 50 / 3600, imagesPerHour: 72 },
     ]);
+  });
+});
+
+describe('buildReport throughput of editing', () => {
+  it('counts an object drawn, undone and redone once', () => {
+    const fixture = snapshotFixture();
+    const drawn: AuditEntry = {
+      ...fixture.audit[0]!,
+      action: 'annotation.created',
+      annotationId: 'drawn-1' as AuditEntry['annotationId'] & string,
+    };
+    const report = buildReport({
+      ...fixture,
+      labelSets: [],
+      audit: [
+        drawn,
+        { ...drawn, origin: 'undo', at: drawn.at + 1000 },
+        { ...drawn, origin: 'redo', at: drawn.at + 2000 },
+      ],
+    });
+    expect(report.throughput.map((row) => [row.annotator, row.objects])).toEqual([['Ann', 1]]);
   });
 });
 

@@ -38,7 +38,7 @@ export interface BuildReportOptions {
 /** Trend metric names, as the report's chart legend and CSV columns show them. */
 export const TREND_METRICS = {
   rejectionRate: 'rejection rate',
-  agreementF1: 'agreement F1',
+  agreementF1: 'mean image F1',
   findingsPer100: 'findings per 100 images',
 } as const;
 
@@ -106,7 +106,9 @@ function throughput(
     if (entry.action === 'review.decision') continue;
     const person = mine(entry.user);
     person.images.add(entry.imageId);
+    // An object counts once however often it is redone after an undo.
     if (CREATIONS.has(entry.action) && entry.origin !== 'undo') {
+      if (entry.annotationId !== undefined && person.made.has(entry.annotationId)) continue;
       person.objects++;
       if (entry.annotationId !== undefined) person.made.add(entry.annotationId);
     }

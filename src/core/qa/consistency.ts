@@ -1,6 +1,6 @@
 /** Consistency checks over a whole project: unusual objects, duplicates, schema gaps, look-alike images labeled differently, and annotator habits. */
 
-import type { Annotation, AnnotationId, Geometry } from '../annotations/types';
+import { GEOMETRY_KIND_NAMES, type Annotation, type AnnotationId } from '../annotations/types';
 import type { ImageId } from '../ids';
 import type { AnnotationSchema } from '../schema/types';
 import {
@@ -154,15 +154,6 @@ const SEVERITY = Object.fromEntries(CONSISTENCY_CHECKS.map((c) => [c.id, c.sever
   FindingSeverity
 >;
 
-const GEOMETRY_WORDS: Readonly<Record<Geometry['kind'], string>> = {
-  box: 'Box',
-  'rotated-box': 'Rotated box',
-  polygon: 'Polygon',
-  polyline: 'Polyline',
-  point: 'Point',
-  keypoints: 'Keypoints',
-};
-
 /** Runs every check over the images; plain data in, plain data out. */
 export function checkConsistency(
   images: readonly ConsistencyImage[],
@@ -263,7 +254,7 @@ export function checkConsistency(
             check: 'touches-border',
             imageId,
             annotationIds: [annotation.id],
-            message: `${GEOMETRY_WORDS[annotation.geometry.kind]} of ${className(annotation.classId)} touches the ${edgesTouched(annotation.geometry, width, height, borderMargin)}`,
+            message: `${capitalize(GEOMETRY_KIND_NAMES[annotation.geometry.kind])} of ${className(annotation.classId)} touches the ${edgesTouched(annotation.geometry, width, height, borderMargin)}`,
           });
       }
 
@@ -315,7 +306,7 @@ export function checkConsistency(
       const m = imageOf(imageStart, at);
       const image = images[m]!;
       const annotation = image.annotations[at - imageStart[m]!]!;
-      const word = GEOMETRY_WORDS[annotation.geometry.kind];
+      const word = capitalize(GEOMETRY_KIND_NAMES[annotation.geometry.kind]);
       const name = className(annotation.classId);
       add({
         check,

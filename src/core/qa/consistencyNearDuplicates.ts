@@ -1,5 +1,6 @@
 /** Consistency check: images that look alike (dHash within a few bits) but carry different labels. */
 
+import { bandBuckets, bands, popcount } from '../images/hashBands';
 import { hashSet } from '../mining/similarity';
 import { MAX_BUCKET } from '../versions/groups';
 
@@ -125,7 +126,7 @@ export function nearDuplicatesLabeledDifferently(
       if (distance <= maxBits) offerBoth(a, b, distance);
     };
     for (const [start, width] of bands(maxBits + 1)) {
-      for (const bucket of buckets(his, los, start, width)) {
+      for (const bucket of bandBuckets(his, los, start, width)) {
         if (bucket.length > MAX_BUCKET) {
           // Near-uniform images share most bands; all pairs would be quadratic, so only neighbours in hash order.
           const byHash = [...bucket].sort((a, b) => his[a]! - his[b]! || los[a]! - los[b]!);
@@ -184,56 +185,4 @@ export function labelSummary(
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
     .map(({ name, count }) => (count === 1 ? name : `${count} × ${name}`))
     .join(', ');
-}
-
-/** `count` bands covering 64 bits as [start, width], widths differing by at most one (each ≤ 32 for count ≥ 2). */
-function bands(count: number): [number, number][] {
-  const out: [number, number][] = [];
-  let start = 0;
-  for (let band = 0; band < count; band++) {
-    const width = Math.floor(64 / count) + (band < 64 % count ? 1 : 0);
-    out.push([start, width]);
-    start += width;
-  }
-  return out;
-}
-
-/** Bits [start, start + width) of the 64-bit value hi:lo, counted from the least significant; width ≤ 32. */
-function bandValue(hi: number, lo: number, start: number, width: number): number {
-  const mask = width >= 32 ? 0xffffffff : 2 ** width - 1;
-  if (start >= 32) return ((hi >>> (start - 32)) & mask) >>> 0;
-  if (start + width <= 32) return ((lo >>> start) & mask) >>> 0;
-  return (((lo >>> start) | (hi << (32 - start))) & mask) >>> 0;
-}
-
-/** Hashes grouped by their value in one band; groups of one are left out (nothing to compare). */
-function buckets(hi: Uint32Array, lo: Uint32Array, start: number, width: number): number[][] {
-  // Sorting value × n + index in one float array beats a Map of arrays (as groups.ts found).
-  const n = hi.length;
-  const keyed = new Float64Array(n);
-  for (let i = 0; i < n; i++) keyed[i] = bandValue(hi[i]!, lo[i]!, start, width) * n + i;
-  keyed.sort();
-  const out: number[][] = [];
-  let run: number[] = [];
-  let runKey = -1;
-  for (let i = 0; i < n; i++) {
-    const key = Math.floor(keyed[i]! / n);
-    const index = keyed[i]! - key * n;
-    if (key !== runKey) {
-      if (run.length > 1) out.push(run);
-      run = [];
-      runKey = key;
-    }
-    run.push(index);
-  }
-  if (run.length > 1) out.push(run);
-  return out;
-}
-
-/** Set bits of a 32-bit word (Hacker's Delight 5-2; similarity.ts and groups.ts do not export theirs). */
-function popcount(x: number): number {
-  x -= (x >>> 1) & 0x55555555;
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  x = (x + (x >>> 4)) & 0x0f0f0f0f;
-  return Math.imul(x, 0x01010101) >>> 24;
 }

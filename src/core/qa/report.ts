@@ -174,7 +174,7 @@ function reviewSection(reviews: ReviewSummary): string {
           reviews.reasons.map((r) => ({ label: r.label, value: r.count })),
           { title: 'Rejection reasons', color: SERIES_COLORS[5] },
         )}${table(
-          ['Reason', 'Images'],
+          ['Reason', 'Rejections'],
           reviews.reasons.map((r) => [r.label, { number: r.count }]),
         )}`;
   return section('reviews', 'Reviews', counts + reasons);

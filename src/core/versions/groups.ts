@@ -3,6 +3,7 @@
  * alike (near-duplicate perceptual hashes) get one group id, so a split never puts them on both sides.
  */
 
+import { bandBuckets, bands, popcount } from '../images/hashBands';
 import type { ImageId } from '../ids';
 import { compareIds } from './order';
 import { groupByFolder } from './splits';
@@ -108,7 +109,7 @@ export function nearDuplicateGroups(
   let cappedBuckets = 0;
   // One band of 64 bits is exact equality, already merged above.
   for (const [start, width] of maxDistance === 0 ? [] : bands(maxDistance + 1)) {
-    for (const bucket of buckets(his, los, start, width)) {
+    for (const bucket of bandBuckets(his, los, start, width)) {
       if (bucket.length > maxBucket) {
         cappedBuckets++;
         const sorted = [...bucket].sort((a, b) => hi[a]! - hi[b]! || lo[a]! - lo[b]!);
@@ -212,61 +213,6 @@ export function hammingDistance(a: string, b: string): number {
     popcount((parseInt(a.slice(0, 8), 16) ^ parseInt(b.slice(0, 8), 16)) >>> 0) +
     popcount((parseInt(a.slice(8), 16) ^ parseInt(b.slice(8), 16)) >>> 0)
   );
-}
-
-/** Set bits of a 32-bit word (the SWAR count from Hacker's Delight, 5-2). */
-function popcount(x: number): number {
-  x -= (x >>> 1) & 0x55555555;
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  x = (x + (x >>> 4)) & 0x0f0f0f0f;
-  return Math.imul(x, 0x01010101) >>> 24;
-}
-
-/** `count` bands covering bits 0–63 as evenly as possible: [start, width] pairs, widths differing by ≤ 1. */
-function bands(count: number): [number, number][] {
-  const out: [number, number][] = [];
-  let start = 0;
-  for (let band = 0; band < count; band++) {
-    const width = Math.floor(64 / count) + (band < 64 % count ? 1 : 0);
-    out.push([start, width]);
-    start += width;
-  }
-  return out;
-}
-
-/** Bits [start, start + width) of the 64-bit value hi:lo, counted from the most significant; width ≤ 32. */
-function bitsOf(hi: number, lo: number, start: number, width: number): number {
-  const end = start + width;
-  if (end <= 32) return (hi >>> (32 - end)) & mask(width);
-  if (start >= 32) return (lo >>> (64 - end)) & mask(width);
-  const lowWidth = end - 32;
-  return (hi & mask(32 - start)) * 2 ** lowWidth + (lo >>> (32 - lowWidth));
-}
-
-const mask = (width: number): number => (width >= 32 ? 0xffffffff : (1 << width) - 1) >>> 0;
-
-/** Hashes grouped by one band's value; buckets of one are left out (nothing to compare). */
-function buckets(hi: Uint32Array, lo: Uint32Array, start: number, width: number): number[][] {
-  // Sorting key × n + index in one float array is much faster than a Map of arrays at 100,000 hashes.
-  const n = hi.length;
-  const keyed = new Float64Array(n);
-  for (let i = 0; i < n; i++) keyed[i] = bitsOf(hi[i]!, lo[i]!, start, width) * n + i;
-  keyed.sort();
-  const out: number[][] = [];
-  let run: number[] = [];
-  let runKey = -1;
-  for (let i = 0; i < n; i++) {
-    const key = Math.floor(keyed[i]! / n);
-    const index = keyed[i]! - key * n;
-    if (key !== runKey) {
-      if (run.length > 1) out.push(run);
-      run = [];
-      runKey = key;
-    }
-    run.push(index);
-  }
-  if (run.length > 1) out.push(run);
-  return out;
 }
 
 function unionFind(size: number) {

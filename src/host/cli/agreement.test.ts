@@ -280,6 +280,25 @@ describe('labelloop agreement', () => {
     expect(report.overall.krippendorffAlpha.alpha).toBeCloseTo(28 / 113, 12);
   });
 
+  it('compares polygons by their boxes, and says so, when no file gives the image size', async () => {
+    const unsized = (segmentation: number[][]) => ({
+      ...A,
+      images: A.images.map(({ id, file_name }) => ({ id, file_name })),
+      annotations: [{ id: 1, image_id: 1, category_id: 1, bbox: [0, 0, 100, 100], segmentation }],
+    });
+    const triangle = join(dir, 'triangle.json');
+    const other = join(dir, 'other-triangle.json');
+    await writeFile(triangle, JSON.stringify(unsized([[0, 0, 100, 0, 0, 100]])));
+    await writeFile(other, JSON.stringify(unsized([[100, 100, 100, 0, 0, 100]])));
+    const report = await agreementJson(triangle, other);
+    // Two opposite triangles overlap in a line, but their boxes are the same square.
+    expect(report.pairs[0]).toMatchObject({ matched: 1, meanIou: 1 });
+    expect(report.warnings).toEqual([
+      `${triangle}: 1 image(s) with polygons have no width and height in any file; their objects are compared as boxes`,
+      `${other}: 1 image(s) with polygons have no width and height in any file; their objects are compared as boxes`,
+    ]);
+  });
+
   it('compares only images every file has, and warns about the rest', async () => {
     const extra = join(dir, 'extra.json');
     await writeFile(

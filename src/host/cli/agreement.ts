@@ -17,8 +17,8 @@ name), with the same report as the app's Review & QA → Agreement tab. Objects 
 an annotation's segmentation is one polygon; they are matched one-to-one per image and pair of files by
 IoU ≥ --iou, greedily by descending IoU and regardless of class. Per pair: precision (B's objects matched
 in A), recall (A's matched in B), F1, mean IoU of matched objects, and class agreement on matched objects
-(fraction and Cohen's kappa). Over all files: Fleiss' kappa and Krippendorff's alpha (nominal); per class
-and the images with the least agreement.
+(fraction and Cohen's kappa); pairs list the files in name order (A before B). Over all files: Fleiss'
+kappa and Krippendorff's alpha (nominal); per class and the images with the least agreement.
 `;
 
 /** How alpha's units are built; printed with the number so the reader knows what it measures. */
@@ -32,6 +32,7 @@ interface CocoObject {
   readonly imageId: string;
   readonly classId: string;
   readonly geometry: Geometry;
+  readonly bbox: Geometry & { readonly kind: 'box' };
 }
 
 interface CocoAnnotations {
@@ -42,6 +43,14 @@ interface CocoAnnotations {
   readonly categoryCount: number;
   readonly objects: readonly CocoObject[];
 }
+
+const boxOf = ([x, y, width, height]: number[]): Geometry & { readonly kind: 'box' } => ({
+  kind: 'box',
+  x: x!,
+  y: y!,
+  width: width!,
+  height: height!,
+});
 
 /** A one-polygon segmentation as points; anything else (several polygons, RLE) is compared by its box. */
 function polygonOf(segmentation: unknown): Geometry | undefined {
@@ -112,13 +121,8 @@ function readCoco(path: string, json: unknown): CocoAnnotations {
         id: isId(annotation.id) ? String(annotation.id) : `#${i}`,
         imageId,
         classId,
-        geometry: polygonOf(annotation.segmentation) ?? {
-          kind: 'box',
-          x: box[0] as number,
-          y: box[1] as number,
-          width: box[2] as number,
-          height: box[3] as number,
-        },
+        geometry: polygonOf(annotation.segmentation) ?? boxOf(box as number[]),
+        bbox: boxOf(box as number[]),
       });
   });
   if (problems.length > 0)
@@ -150,6 +154,9 @@ function table(rows: readonly (readonly string[])[]): string {
     )
     .join('');
 }
+
+/** The object's bounding box as its geometry (COCO's `bbox`, kept beside a polygon). */
+const boxed = (object: CocoObject): CocoObject => ({ ...object, geometry: object.bbox });
 
 /** One COCO object as the app's annotation: a box, or the polygon of a one-polygon segmentation. */
 function annotationOf(object: CocoObject, file: string): Annotation {
@@ -183,14 +190,33 @@ function fileAgreement(files: readonly CocoAnnotations[], iouThreshold: number) 
         `${file.path}: ${extra.length} image(s) not in every file are left out (${extra.slice(0, 3).join(', ')}${extra.length > 3 ? ', …' : ''})`,
       );
   }
-  const labelSets: LabelSet[] = files.flatMap((file) =>
-    [...shared].map((imageName) => ({
-      annotator: file.path,
-      imageId: imageName,
-      ...(file.sizes.get(imageName) ?? { width: 0, height: 0 }),
-      annotations: file.objects.filter((o) => o.imageId === imageName).map((o) => annotationOf(o, file.path)),
-    })),
-  );
+  const labelSets: LabelSet[] = [];
+  for (const file of files) {
+    const byImage = new Map<string, CocoObject[]>();
+    for (const object of file.objects) {
+      const list = byImage.get(object.imageId);
+      if (list) list.push(object);
+      else byImage.set(object.imageId, [object]);
+    }
+    let unsized = 0;
+    for (const imageName of shared) {
+      const size =
+        file.sizes.get(imageName) ?? files.find((f) => f.sizes.has(imageName))?.sizes.get(imageName);
+      const objects = byImage.get(imageName) ?? [];
+      // Polygons are rasterised on the image (pycocotools): without its size, compare their boxes instead.
+      if (size === undefined && objects.some((o) => o.geometry.kind === 'polygon')) unsized++;
+      labelSets.push({
+        annotator: file.path,
+        imageId: imageName,
+        ...(size ?? { width: 0, height: 0 }),
+        annotations: objects.map((o) => annotationOf(size === undefined ? boxed(o) : o, file.path)),
+      });
+    }
+    if (unsized > 0)
+      warnings.push(
+        `${file.path}: ${unsized} image(s) with polygons have no width and height in any file; their objects are compared as boxes`,
+      );
+  }
   const report = agreementReport(labelSets, { iouThreshold });
   return {
     files: files.map((file) => ({

@@ -1,6 +1,6 @@
 /** The rows of the object list: an image's annotations filtered by class and sorted, and per-class counts. */
 
-import type { Annotation, GeometryKind } from '../../../../src/core/annotations/types';
+import type { Annotation } from '../../../../src/core/annotations/types';
 import { geometryArea } from '../../../../src/core/geometry/shapes';
 import type { AnnotationSchema } from '../../../../src/core/schema/types';
 
@@ -95,11 +95,5 @@ export function classSummaries(
   return out;
 }
 
-export const GEOMETRY_KIND_LABELS: Readonly<Record<GeometryKind, string>> = {
-  box: 'box',
-  'rotated-box': 'rotated box',
-  polygon: 'polygon',
-  polyline: 'polyline',
-  point: 'point',
-  keypoints: 'keypoints',
-};
+/** The object list names geometries as the rest of the app does. */
+export { GEOMETRY_KIND_NAMES as GEOMETRY_KIND_LABELS } from '../../../../src/core/annotations/types';
