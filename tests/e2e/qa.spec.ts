@@ -107,6 +107,10 @@ test('a QA lead hands out overlapping work, measures agreement, sends an image b
   await seedSchema(page, projectId, QA_SCHEMA);
   await page.reload();
   await project.expectImageCount(FILES.length);
+  // Several people share this machine: the start asks whether Lena is still the one working.
+  await expect(page.getByTestId('confirm-user')).toContainText('Is this you?');
+  await page.getByTestId('confirm-user').getByRole('button', { name: 'Yes' }).click();
+  await expect(page.getByTestId('confirm-user')).toHaveCount(0);
 
   // Hand out the six images: half of them to both annotators, for agreement.
   let qa = await QaScreen.open(page);

@@ -12,13 +12,19 @@ export function UserMenu() {
   const user = useUi((s) => s.user);
   const setUser = useUi((s) => s.setUser);
   const [open, setOpen] = useState(false);
+  // Where several people share this machine, the start asks whether the last person is still working.
+  const [confirming, setConfirming] = useState(false);
 
   useEffect(() => {
     let live = true;
     void api
       .call('app.info', {})
       .then((info) => startingUser(db, info.ok ? info.value.userName : ''))
-      .then((profile) => live && setUser(profile));
+      .then(async (profile) => {
+        if (!live) return;
+        setUser(profile);
+        setConfirming((await db.users.count()) > 1);
+      });
     return () => {
       live = false;
     };
@@ -46,12 +52,31 @@ export function UserMenu() {
           '…'
         )}
       </button>
+      {confirming && user && (
+        <span className="user-confirm" role="status" data-testid="confirm-user">
+          Is this you?{' '}
+          <button type="button" className="link" onClick={() => setConfirming(false)}>
+            Yes
+          </button>{' '}
+          <button
+            type="button"
+            className="link"
+            onClick={() => {
+              setConfirming(false);
+              setOpen(true);
+            }}
+          >
+            Switch person
+          </button>
+        </span>
+      )}
       {open && (
         <PeopleDialog
           current={user}
           onChoose={(profile) => {
             void setCurrentUser(db, profile.id).then(() => setUser(profile));
             setOpen(false);
+            setConfirming(false);
           }}
           onClose={() => setOpen(false)}
         />

@@ -6,7 +6,7 @@
  */
 
 import { useEffect, useMemo, useState } from 'react';
-import type { ProjectId } from '../../../src/core/ids';
+import type { ImageId, ProjectId } from '../../../src/core/ids';
 import { formatNumber } from '../../../src/core/qa/charts';
 import { SNAPSHOT_FILE_NAME } from '../../../src/core/qa/snapshot';
 import { useServices } from '../app/services';
@@ -21,6 +21,8 @@ import './report.css';
 interface Choices {
   /** null: all images. */
   readonly versionNumber: number | null;
+  /** The gallery's selected images, when the report is of them. */
+  readonly selected: readonly ImageId[] | null;
   readonly iouThreshold: number;
 }
 
@@ -40,6 +42,9 @@ const commandFor = (choices: Choices): string =>
   `labelloop qa report --project <folder> --out report.html --iou ${choices.iouThreshold}` +
   (choices.versionNumber === null ? '' : ` --version ${choices.versionNumber}`);
 
+/** The scope picker's value: all images, the gallery's selection, or a version's number. */
+const SELECTED = 'selected';
+
 const percent = (rate: number) => (Number.isFinite(rate) ? `${formatNumber(rate * 100, 1)}%` : '–');
 
 export function ReportTab({ projectId }: { projectId: ProjectId }) {
@@ -50,6 +55,8 @@ export function ReportTab({ projectId }: { projectId: ProjectId }) {
   const [opened] = useState(() => Date.now());
   const [versions, setVersions] = useState<readonly VersionSummary[]>([]);
   const [versionNumber, setVersionNumber] = useState<number | null>(null);
+  const selection = useUi((s) => s.selection.ids);
+  const [selectedOnly, setSelectedOnly] = useState(false);
   const [iouText, setIouText] = useState('0.5');
   const [building, setBuilding] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -69,11 +76,14 @@ export function ReportTab({ projectId }: { projectId: ProjectId }) {
   const iouThreshold = parseIou(iouText);
   const stale =
     built !== null &&
-    (built.choices.versionNumber !== versionNumber || built.choices.iouThreshold !== iouThreshold);
+    (built.choices.versionNumber !== versionNumber ||
+      (built.choices.selected !== null) !== selectedOnly ||
+      built.choices.iouThreshold !== iouThreshold);
 
   const build = async () => {
     if (iouThreshold === null) return;
-    const choices: Choices = { versionNumber, iouThreshold };
+    const selected = selectedOnly ? [...selection] : null;
+    const choices: Choices = { versionNumber, selected, iouThreshold };
     const cacheKey = `${opened}:${dataVersion}`;
     setBuilding(true);
     setError(null);
@@ -81,6 +91,7 @@ export function ReportTab({ projectId }: { projectId: ProjectId }) {
       const view = await worker.report(projectId, cacheKey, {
         iouThreshold,
         ...(versionNumber === null ? {} : { versionNumber }),
+        ...(selected === null ? {} : { imageIds: selected }),
         generatedAt: Date.now(),
       });
       setBuilt({ ...view, choices, cacheKey });
@@ -117,12 +128,19 @@ export function ReportTab({ projectId }: { projectId: ProjectId }) {
           <select
             aria-label="Scope"
             data-testid="qa-report-scope"
-            value={versionNumber ?? ''}
-            onChange={(event) =>
-              setVersionNumber(event.target.value === '' ? null : Number(event.target.value))
-            }
+            value={selectedOnly ? SELECTED : (versionNumber ?? '')}
+            onChange={(event) => {
+              const value = event.target.value;
+              setSelectedOnly(value === SELECTED);
+              setVersionNumber(value === '' || value === SELECTED ? null : Number(value));
+            }}
           >
             <option value="">All images</option>
+            {selection.size > 0 && (
+              <option value={SELECTED}>
+                Images selected in the gallery ({formatNumber(selection.size)})
+              </option>
+            )}
             {versions.map((v) => (
               <option key={v.id} value={v.number}>
                 Version {v.number}
@@ -241,8 +259,15 @@ export function BuiltReport({
         </button>
       </div>
       <p className="muted small report-note">
-        The CSV holds every table, one after another, each under its name. Save the QA data into a folder, and{' '}
-        <code data-testid="qa-report-command">{commandFor(choices)}</code> writes this same report there.
+        The CSV holds every table, one after another, each under its name.{' '}
+        {choices.selected === null ? (
+          <>
+            Save the QA data into a folder, and{' '}
+            <code data-testid="qa-report-command">{commandFor(choices)}</code> writes this same report there.
+          </>
+        ) : (
+          'The command line reports all images or a version; this report is of the images selected in the gallery.'
+        )}
       </p>
       <iframe
         className="report-frame"

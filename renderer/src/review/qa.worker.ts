@@ -93,12 +93,13 @@ async function consistency(projectId: ProjectId, cacheKey: string) {
 
 /** The report and its HTML; a version that does not exist rejects with buildReport's RangeError message. */
 async function report(request: Extract<QaWorkerRequest, { op: 'report' }>): Promise<ReportView> {
-  const { projectId, cacheKey, iouThreshold, versionNumber, title, generatedAt } = request;
+  const { projectId, cacheKey, iouThreshold, versionNumber, imageIds, title, generatedAt } = request;
   const snapshot = await snapshotOf(projectId, cacheKey);
   const data = buildReport(snapshot, {
     iouThreshold,
     generatedAt,
     ...(versionNumber === undefined ? {} : { versionNumber }),
+    ...(imageIds === undefined ? {} : { imageIds }),
     ...(title === undefined ? {} : { title }),
   });
   return { data, html: renderReportHtml(data), projectName: snapshot.project.name };

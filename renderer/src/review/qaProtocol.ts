@@ -54,6 +54,8 @@ export type QaWorkerRequest =
       iouThreshold: number;
       /** Absent: all images. */
       versionNumber?: number;
+      /** Only these images (the gallery's selection), within the version when one is given. */
+      imageIds?: readonly ImageId[];
       title?: string;
       generatedAt: number;
     }

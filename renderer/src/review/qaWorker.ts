@@ -17,7 +17,13 @@ export interface QaWorker {
   report(
     projectId: ProjectId,
     cacheKey: string,
-    options: { iouThreshold: number; versionNumber?: number; title?: string; generatedAt: number },
+    options: {
+      iouThreshold: number;
+      versionNumber?: number;
+      imageIds?: readonly ImageId[];
+      title?: string;
+      generatedAt: number;
+    },
   ): Promise<ReportView>;
   /** The project's QA data as labelloop-qa.json text, from the snapshot cached under `cacheKey`. */
   qaData(projectId: ProjectId, cacheKey: string): Promise<string>;

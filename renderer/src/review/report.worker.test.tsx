@@ -105,6 +105,21 @@ describe('the QA worker report request', () => {
     expect(answer.ok && (answer.value as ReportView).data.title).toBe('Weekly QA');
   });
 
+  it('keeps to the images selected in the gallery: on a.jpg alone the two annotators agree', async () => {
+    const answer = await ask({
+      op: 'report',
+      projectId,
+      cacheKey: 'visit-1',
+      iouThreshold: 0.5,
+      imageIds: [A],
+      generatedAt: 0,
+    });
+    if (!answer.ok) throw new Error(answer.error);
+    const { data } = answer.value as ReportView;
+    expect(data.scope).toBe('Selected images · 1 image');
+    expect(data.agreement?.pairs.map((p) => [p.images, p.f1, p.kappa])).toEqual([[1, 1, 1]]);
+  });
+
   it('answers a version that does not exist with the message the user reads', async () => {
     const answer = await ask({
       op: 'report',
@@ -153,7 +168,7 @@ describe('BuiltReport', () => {
     const view = answer.value as ReportView;
     const html = renderToStaticMarkup(
       <BuiltReport
-        built={{ ...view, choices: { versionNumber: null, iouThreshold: 0.5 }, cacheKey: 'visit-2' }}
+        built={{ ...view, choices: { versionNumber: null, selected: null, iouThreshold: 0.5 }, cacheKey: 'visit-2' }}
         stale={false}
         saving={false}
         onSaveQaData={() => undefined}
@@ -179,7 +194,7 @@ describe('BuiltReport', () => {
       <BuiltReport
         built={{
           ...(answer.value as ReportView),
-          choices: { versionNumber: null, iouThreshold: 0.5 },
+          choices: { versionNumber: null, selected: null, iouThreshold: 0.5 },
           cacheKey: 'visit-2',
         }}
         stale
