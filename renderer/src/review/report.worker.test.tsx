@@ -168,7 +168,11 @@ describe('BuiltReport', () => {
     const view = answer.value as ReportView;
     const html = renderToStaticMarkup(
       <BuiltReport
-        built={{ ...view, choices: { versionNumber: null, selected: null, iouThreshold: 0.5 }, cacheKey: 'visit-2' }}
+        built={{
+          ...view,
+          choices: { versionNumber: null, selected: null, iouThreshold: 0.5 },
+          cacheKey: 'visit-2',
+        }}
         stale={false}
         saving={false}
         onSaveQaData={() => undefined}
