@@ -18,26 +18,14 @@ export interface CohensKappa {
 export function cohensKappa(a: readonly (string | null)[], b: readonly (string | null)[]): CohensKappa {
   if (a.length !== b.length)
     throw new RangeError(`cohensKappa needs labels for the same items, got ${a.length} and ${b.length}`);
-  const countsA = new Map<string, number>();
-  const countsB = new Map<string, number>();
-  let n = 0;
-  let agreed = 0;
+  const number = interner();
+  const tally = newCohensKappaTally();
   for (let i = 0; i < a.length; i++) {
     const x = a[i]!;
     const y = b[i]!;
-    if (x === null || y === null) continue;
-    n++;
-    if (x === y) agreed++;
-    countsA.set(x, (countsA.get(x) ?? 0) + 1);
-    countsB.set(y, (countsB.get(y) ?? 0) + 1);
+    if (x !== null && y !== null) addCohensKappaItem(tally, number(x), number(y));
   }
-  if (n === 0) return { kappa: NaN, observed: NaN, expected: NaN, n };
-  const observed = agreed / n;
-  let expected = 0;
-  for (const [category, count] of countsA) expected += (count / n) * ((countsB.get(category) ?? 0) / n);
-  // pe = 1 only when both used a single, shared category, so po = 1 too and the ratio is 0/0: perfect agreement.
-  const kappa = expected >= 1 ? 1 : (observed - expected) / (1 - expected);
-  return { kappa, observed, expected, n };
+  return cohensKappaOf(tally);
 }
 
 export interface FleissKappa {
@@ -60,9 +48,8 @@ export function fleissKappa(counts: readonly (readonly number[])[]): FleissKappa
   if (counts.length === 0) throw new RangeError('fleissKappa needs at least one subject');
   const categories = counts[0]!.length;
   const raters = counts[0]!.reduce((sum, c) => sum + c, 0);
-  if (!(raters >= 2)) throw new RangeError(`fleissKappa needs at least 2 raters per subject, got ${raters}`);
-  const totals = new Array<number>(categories).fill(0);
-  let agreementSum = 0;
+  const tally = newFleissKappaTally(raters);
+  const ratings: number[] = [];
   counts.forEach((row, i) => {
     if (row.length !== categories)
       throw new RangeError(`subject ${i} has ${row.length} categories, subject 0 has ${categories}`);
@@ -70,18 +57,13 @@ export function fleissKappa(counts: readonly (readonly number[])[]): FleissKappa
       throw new RangeError(`subject ${i} has a count that is not a non-negative integer`);
     const sum = row.reduce((s, c) => s + c, 0);
     if (sum !== raters) throw new RangeError(`subject ${i} has ${sum} ratings, subject 0 has ${raters}`);
-    let pairs = 0;
+    ratings.length = 0;
     row.forEach((c, j) => {
-      pairs += c * (c - 1);
-      totals[j]! += c;
+      for (let k = 0; k < c; k++) ratings.push(j);
     });
-    agreementSum += pairs / (raters * (raters - 1));
+    addFleissKappaSubject(tally, ratings);
   });
-  const subjects = counts.length;
-  const observed = agreementSum / subjects;
-  const expected = totals.reduce((sum, t) => sum + (t / (subjects * raters)) ** 2, 0);
-  const kappa = expected >= 1 ? 1 : (observed - expected) / (1 - expected);
-  return { kappa, observed, expected, subjects, raters };
+  return fleissKappaOf(tally);
 }
 
 export interface KrippendorffAlpha {
@@ -104,52 +86,30 @@ export interface KrippendorffAlpha {
  * n_c = Σ_k o_ck; α = 1 − (n − 1)·Σ_{c≠k} o_ck / Σ_{c≠k} n_c·n_k.
  */
 export function krippendorffAlphaNominal(units: readonly (readonly (string | null)[])[]): KrippendorffAlpha {
-  // Only the diagonal and the marginals are needed for nominal data: Σ_{c≠k} o_ck = n − Σ_c o_cc.
-  const diagonal = new Map<string, number>();
-  const marginals = new Map<string, number>();
-  let n = 0;
-  let pairable = 0;
-  for (const unit of units) {
-    const counts = new Map<string, number>();
-    let m = 0;
-    for (const value of unit)
-      if (value !== null) {
-        counts.set(value, (counts.get(value) ?? 0) + 1);
-        m++;
-      }
-    if (m < 2) continue;
-    pairable++;
-    n += m;
-    for (const [category, count] of counts) {
-      // Each value pairs with the m − 1 others of its unit; weight 1/(m − 1) makes every value count once.
-      diagonal.set(category, (diagonal.get(category) ?? 0) + (count * (count - 1)) / (m - 1));
-      marginals.set(category, (marginals.get(category) ?? 0) + count);
-    }
-  }
-  if (n === 0)
-    return {
-      alpha: NaN,
-      observedDisagreement: NaN,
-      expectedDisagreement: NaN,
-      pairableValues: 0,
-      units: 0,
-    };
-  let agreeing = 0;
-  for (const o of diagonal.values()) agreeing += o;
-  let sameCategoryPairs = 0;
-  for (const nc of marginals.values()) sameCategoryPairs += nc * nc;
-  const disagreeing = n - agreeing;
-  const chanceDisagreeing = n * n - sameCategoryPairs;
-  const observedDisagreement = disagreeing / n;
-  const expectedDisagreement = chanceDisagreeing / (n * (n - 1));
-  const alpha = chanceDisagreeing === 0 ? 1 : 1 - ((n - 1) * disagreeing) / chanceDisagreeing;
-  return { alpha, observedDisagreement, expectedDisagreement, pairableValues: n, units: pairable };
+  const number = interner();
+  const tally = newNominalAlphaTally();
+  for (const unit of units)
+    addNominalAlphaUnit(
+      tally,
+      unit.map((value) => (value === null ? -1 : number(value))),
+      unit.length,
+    );
+  return nominalAlphaOf(tally);
+}
+
+/** Category names as 0, 1, 2… in the order first met. */
+function interner(): (name: string) => number {
+  const numbers = new Map<string, number>();
+  return (name) => {
+    let n = numbers.get(name);
+    if (n === undefined) numbers.set(name, (n = numbers.size));
+    return n;
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// The same measures accumulated item by item, for project-wide reports: nothing is kept per item, and
-// categories are small integers the caller numbers (e.g. interned class ids). Each sums in the same order
-// as its array version, so the results are equal to the last bit (agreementStats.test.ts checks it).
+// The measures accumulated item by item, for project-wide reports: nothing is kept per item, and categories
+// are small integers the caller numbers (e.g. interned class ids). The list versions above feed them.
 
 /** Grows `values` with zeros until index `at` exists. */
 function reach(values: number[], at: number): void {
