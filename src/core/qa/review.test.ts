@@ -1,8 +1,6 @@
-import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ImageId } from '../ids';
-import { IMAGE_STATUSES, type ImageStatus } from '../images/types';
-import { ROLES } from './people';
+import type { ImageStatus } from '../images/types';
 import {
   addComment,
   annotatorQueue,
@@ -13,78 +11,11 @@ import {
   resolveComment,
   reviewQueue,
   REVIEW_QUEUE_STATUSES,
-  statusAfterEdit,
-  transition,
   type QueueImage,
   type WorkItem,
 } from './review';
 
 const img = (id: string) => id as ImageId;
-
-describe('transition', () => {
-  it('lets an annotator start, submit and rework rejected images, and nothing else', () => {
-    const allowed = IMAGE_STATUSES.flatMap((from) =>
-      IMAGE_STATUSES.filter((to) => transition(from, to, 'annotator').ok).map((to) => `${from}→${to}`),
-    );
-    expect(allowed.sort()).toEqual(
-      ['new→in-progress', 'in-progress→submitted', 'rejected→in-progress', 'rejected→submitted'].sort(),
-    );
-  });
-
-  it('lets a reviewer take, accept, reject and reopen, besides labeling', () => {
-    for (const [from, to] of [
-      ['submitted', 'in-review'],
-      ['submitted', 'accepted'],
-      ['in-review', 'rejected'],
-      ['accepted', 'in-review'],
-      ['new', 'in-progress'],
-    ] as const) {
-      expect(transition(from, to, 'reviewer')).toEqual({ ok: true });
-    }
-    expect(transition('accepted', 'new', 'reviewer').ok).toBe(false);
-    expect(transition('in-progress', 'accepted', 'reviewer').ok).toBe(false);
-  });
-
-  it('tells an annotator who may accept an image instead', () => {
-    expect(transition('submitted', 'accepted', 'annotator')).toEqual({
-      ok: false,
-      message: 'An annotator cannot move an image from submitted to accepted; a reviewer or QA lead can.',
-    });
-    expect(transition('accepted', 'new', 'reviewer')).toEqual({
-      ok: false,
-      message: 'A reviewer cannot move an image from accepted to new; a QA lead can.',
-    });
-  });
-
-  it('lets a QA lead make any move, and nobody move an image to the status it has', () => {
-    fc.assert(
-      fc.property(
-        fc.constantFrom(...IMAGE_STATUSES),
-        fc.constantFrom(...IMAGE_STATUSES),
-        fc.constantFrom(...ROLES),
-        (from, to, role) => {
-          const result = transition(from, to, role);
-          if (from === to) expect(result.ok).toBe(false);
-          else if (role === 'qa-lead') expect(result.ok).toBe(true);
-          // Whatever an annotator may do, a reviewer may too.
-          if (transition(from, to, 'annotator').ok) expect(transition(from, to, 'reviewer').ok).toBe(true);
-        },
-      ),
-    );
-  });
-
-  it('moves new and rejected images to in progress on the first edit and leaves the rest', () => {
-    const after = Object.fromEntries(IMAGE_STATUSES.map((s) => [s, statusAfterEdit(s)]));
-    expect(after).toEqual({
-      new: 'in-progress',
-      'in-progress': undefined,
-      submitted: undefined,
-      'in-review': undefined,
-      accepted: undefined,
-      rejected: 'in-progress',
-    });
-  });
-});
 
 describe('rejection reasons', () => {
   it('start with the six the issue names and show an unknown id as stored', () => {

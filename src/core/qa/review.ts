@@ -1,66 +1,14 @@
-/** The review workflow: who may move an image between statuses, why images are rejected, comments on images and the queues of work. */
+/**
+ * The review workflow's data: why images are rejected, comments on images and the queues of work. Who may
+ * accept or reject is people.ts's `canReview`; the editor's store applies it and the automatic status moves.
+ */
 
 import type { ImageId } from '../ids';
 import { STATUS_LABELS, type ImageStatus } from '../images/types';
-import type { Role } from './people';
 
 /** The label of any stored status; a status from an older database ("done") shows as stored. */
 export const statusLabel = (status: string): string =>
   (STATUS_LABELS as Readonly<Record<string, string>>)[status] ?? status;
-
-type Move = readonly [from: ImageStatus, to: ImageStatus];
-
-/** Annotators start, submit, and rework what came back; the first and third also happen on their own at the first edit. */
-const ANNOTATOR_MOVES: readonly Move[] = [
-  ['new', 'in-progress'],
-  ['in-progress', 'submitted'],
-  ['rejected', 'in-progress'],
-  ['rejected', 'submitted'],
-];
-
-const REVIEWER_MOVES: readonly Move[] = [
-  ['submitted', 'in-review'],
-  ['submitted', 'accepted'],
-  ['submitted', 'rejected'],
-  ['in-review', 'accepted'],
-  ['in-review', 'rejected'],
-  // Reopening an accepted image.
-  ['accepted', 'in-review'],
-];
-
-const allows = (moves: readonly Move[], from: ImageStatus, to: ImageStatus): boolean =>
-  moves.some(([a, b]) => a === from && b === to);
-
-/** people.ts: a reviewer also labels, and a QA lead may move any image anywhere. */
-function roleMayMove(role: Role, from: ImageStatus, to: ImageStatus): boolean {
-  switch (role) {
-    case 'annotator':
-      return allows(ANNOTATOR_MOVES, from, to);
-    case 'reviewer':
-      return allows(ANNOTATOR_MOVES, from, to) || allows(REVIEWER_MOVES, from, to);
-    case 'qa-lead':
-      return true;
-  }
-}
-
-export type TransitionCheck = { readonly ok: true } | { readonly ok: false; readonly message: string };
-
-/** Whether `role` may move an image from `from` to `to`, with a sentence for the user when not. */
-export function transition(from: ImageStatus, to: ImageStatus, role: Role): TransitionCheck {
-  if (from === to) return { ok: false, message: `The image is already ${STATUS_LABELS[to]}.` };
-  if (roleMayMove(role, from, to)) return { ok: true };
-  const who =
-    role === 'annotator' && allows(REVIEWER_MOVES, from, to) ? 'a reviewer or QA lead' : 'a QA lead';
-  return {
-    ok: false,
-    message: `${role === 'annotator' ? 'An annotator' : 'A reviewer'} cannot move an image from ${STATUS_LABELS[from]} to ${STATUS_LABELS[to]}; ${who} can.`,
-  };
-}
-
-/** The status an edit moves an image to without asking (starting it, or taking a rejected image back); undefined to stay. */
-export function statusAfterEdit(status: ImageStatus): ImageStatus | undefined {
-  return status === 'new' || status === 'rejected' ? 'in-progress' : undefined;
-}
 
 export interface RejectionReason {
   readonly id: string;
