@@ -99,6 +99,11 @@ test('a QA lead hands out overlapping work, measures agreement, sends an image b
   await people.add('Ana', 'Annotator');
   await people.add('Ben', 'Annotator');
   await people.add('Lena', 'QA lead');
+  await people.chip.click();
+  const dialog = page.getByRole('dialog', { name: 'Who is working?' });
+  await expect(dialog.getByTestId('choose-user')).toHaveCount(4);
+  await screenshot(page, '81-qa-people');
+  await dialog.getByRole('button', { name: 'Close' }).click();
 
   const project = await new ProjectsScreen(page).create('QA streets');
   await project.importFolder(dir);

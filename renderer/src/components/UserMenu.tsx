@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'react';
 import { ROLE_LABELS, ROLES, type Role, type UserProfile } from '../../../src/core/qa/people';
 import { useServices } from '../app/services';
-import { addUser, listUsers, setCurrentUser, startingUser } from '../db/people';
+import { addUser, changeRole, listUsers, setCurrentUser, startingUser } from '../db/people';
 import { useUi } from '../state/ui';
 import { Dialog } from './Dialog';
 
@@ -78,6 +78,7 @@ export function UserMenu() {
             setOpen(false);
             setConfirming(false);
           }}
+          onRoleChanged={setUser}
           onClose={() => setOpen(false)}
         />
       )}
@@ -88,10 +89,13 @@ export function UserMenu() {
 function PeopleDialog({
   current,
   onChoose,
+  onRoleChanged,
   onClose,
 }: {
   current: UserProfile | null;
   onChoose: (user: UserProfile) => void;
+  /** The person working had their own role changed. */
+  onRoleChanged: (user: UserProfile) => void;
   onClose: () => void;
 }) {
   const { db } = useServices();
@@ -119,6 +123,23 @@ function PeopleDialog({
             >
               {user.name} <span className="muted">· {ROLE_LABELS[user.role]}</span>
             </button>
+            <select
+              aria-label={`${user.name}'s role`}
+              value={user.role}
+              onChange={(e) => {
+                const changed = { ...user, role: e.target.value as Role };
+                void changeRole(db, user.id, changed.role).then(() => {
+                  setUsers(users.map((u) => (u.id === user.id ? changed : u)));
+                  if (user.id === current?.id) onRoleChanged(changed);
+                });
+              }}
+            >
+              {ROLES.map((r) => (
+                <option key={r} value={r}>
+                  {ROLE_LABELS[r]}
+                </option>
+              ))}
+            </select>
           </li>
         ))}
       </ul>

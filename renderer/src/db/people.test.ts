@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { UserId } from '../../../src/core/qa/people';
-import { addUser, adoptUser, listUsers, setCurrentUser, startingUser, usersById } from './people';
+import { addUser, adoptUser, changeRole, listUsers, setCurrentUser, startingUser, usersById } from './people';
 import { openTestDatabase } from './testDatabase';
 
 describe('people', () => {
@@ -33,6 +33,14 @@ describe('people', () => {
     if (!ana.ok) throw new Error(ana.message);
     await setCurrentUser(db, ana.user.id);
     expect((await startingUser(reopen(), 'lead')).name).toBe('Ana');
+  });
+
+  it('changes a role', async () => {
+    const { db } = openTestDatabase('people-role');
+    const ana = await addUser(db, { name: 'Ana', role: 'annotator' });
+    if (!ana.ok) throw new Error(ana.message);
+    await changeRole(db, ana.user.id, 'reviewer');
+    expect((await usersById(db)).get(ana.user.id)?.role).toBe('reviewer');
   });
 
   it('adopts a profile from a task bundle under its own id, once', async () => {

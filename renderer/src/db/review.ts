@@ -63,9 +63,6 @@ export async function saveRejectionReasons(
 export const commentsOf = (db: LabelLoopDatabase, imageId: ImageId): Promise<CommentRecord[]> =>
   db.comments.where('imageId').equals(imageId).sortBy('createdAt');
 
-export const openComments = (db: LabelLoopDatabase, projectId: ProjectId): Promise<CommentRecord[]> =>
-  db.comments.where('[projectId+state]').equals([projectId, 'open']).toArray();
-
 const entryId = () => newId<string>();
 
 /** A new open comment on the image, pinned to an object or a point, and its audit entry, in one transaction. */
