@@ -3,6 +3,7 @@
  * bundle and merges the returned bundles; in a task project the annotator sends their labels back from here.
  */
 
+import { JsonFileInput } from '../components/JsonFileInput';
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import type { ImageId, ProjectId } from '../../../src/core/ids';
 import type { ConflictChoice } from '../../../src/core/qa/merge';
@@ -374,17 +375,10 @@ function LeadAssignments({ project }: { project: ProjectRecord }) {
           </tbody>
         </table>
       )}
-      <input
+      <JsonFileInput
         ref={fileInput}
-        type="file"
-        accept=".json,application/json"
-        hidden
         data-testid="returned-bundle-file"
-        onChange={(e) => {
-          const file = e.target.files?.[0];
-          e.target.value = '';
-          if (file) void readReturned(file);
-        }}
+        onFile={(file) => void readReturned(file)}
       />
       {merging && (
         <ConflictsDialog
@@ -450,18 +444,7 @@ export function ImportTaskBundleButton({ onImported }: { onImported: (projectId:
       <button type="button" onClick={() => fileInput.current?.click()} data-testid="import-task-bundle">
         Import task bundle…
       </button>
-      <input
-        ref={fileInput}
-        type="file"
-        accept=".json,application/json"
-        hidden
-        data-testid="task-bundle-file"
-        onChange={(e) => {
-          const file = e.target.files?.[0];
-          e.target.value = '';
-          if (file) void read(file);
-        }}
-      />
+      <JsonFileInput ref={fileInput} data-testid="task-bundle-file" onFile={(file) => void read(file)} />
       {error && (
         <p className="error" role="alert" data-testid="task-import-error">
           {error}

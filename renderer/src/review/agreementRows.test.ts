@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type {
-  Annotation,
-  AnnotationId,
-  AttributeValues,
-  Geometry,
-} from '../../../src/core/annotations/types';
-import { agreementReport, type LabelSet } from '../../../src/core/qa/agreement';
+import { agreementReport } from '../../../src/core/qa/agreement';
 import {
   agreementColor,
   alphaReading,
@@ -22,33 +16,7 @@ import {
   pairRows,
 } from './agreementRows';
 import type { QaNames } from './qaProtocol';
-
-const box = (x: number, y: number, width = 10, height = 10): Geometry => ({
-  kind: 'box',
-  x,
-  y,
-  width,
-  height,
-});
-let serial = 0;
-const label = (classId: string, geometry: Geometry, attributes: AttributeValues = {}): Annotation => ({
-  id: `ann-${++serial}` as AnnotationId,
-  classId,
-  geometry,
-  attributes,
-  schemaVersion: 1,
-  createdBy: 'x',
-  createdAt: 0,
-  updatedBy: 'x',
-  updatedAt: 0,
-});
-const set = (annotator: string, imageId: string, annotations: Annotation[]): LabelSet => ({
-  annotator,
-  imageId,
-  width: 100,
-  height: 100,
-  annotations,
-});
+import { box, label, labelSet as set } from '../../../src/core/qa/testFixtures';
 
 /* i1: all three agree on a car. i2: Cara calls Ann's and Bob's car a truck and misses a person. */
 const sets = [

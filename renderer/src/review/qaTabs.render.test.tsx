@@ -1,8 +1,9 @@
 // The Agreement and Consistency tabs rendered to HTML (no DOM here): what a person sees for a given report.
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import type { Annotation, AnnotationId, Geometry } from '../../../src/core/annotations/types';
+import type { Annotation, Geometry } from '../../../src/core/annotations/types';
 import { agreementReport, type LabelSet } from '../../../src/core/qa/agreement';
+import { box, label as annotation, labelSet as set } from '../../../src/core/qa/testFixtures';
 import { checkConsistency } from '../../../src/core/qa/consistency';
 import { AgreementReportView } from './AgreementTab';
 import { ConsistencyReportView } from './ConsistencyTab';
@@ -10,32 +11,9 @@ import type { AgreementView, ConsistencyView, QaNames } from './qaProtocol';
 
 const ignore = () => undefined;
 const count = (html: string, text: string) => html.split(text).length - 1;
-const box = (x: number, y: number, width = 10, height = 10): Geometry => ({
-  kind: 'box',
-  x,
-  y,
-  width,
-  height,
-});
-let serial = 0;
-const label = (classId: string, geometry: Geometry, who = 'x'): Annotation => ({
-  id: `ann-${++serial}` as AnnotationId,
-  classId,
-  geometry,
-  attributes: {},
-  schemaVersion: 1,
-  createdBy: who,
-  createdAt: 0,
-  updatedBy: who,
-  updatedAt: 0,
-});
-const set = (annotator: string, imageId: string, annotations: Annotation[]): LabelSet => ({
-  annotator,
-  imageId,
-  width: 100,
-  height: 100,
-  annotations,
-});
+/** An annotation made by `who`. */
+const label = (classId: string, geometry: Geometry, who = 'x'): Annotation =>
+  annotation(classId, geometry, {}, { createdBy: who, updatedBy: who });
 const names: QaNames = {
   images: { i1: 'one.jpg', i2: 'two.jpg' },
   users: { ann: 'Ann', bob: 'Bob' },

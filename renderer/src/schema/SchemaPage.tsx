@@ -1,5 +1,6 @@
 /** A project's annotation schema: define it from a preset or from scratch, change it with impact previews, undo. */
 
+import { JsonFileInput } from '../components/JsonFileInput';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ProjectId } from '../../../src/core/ids';
 import type { SchemaChange } from '../../../src/core/schema/changes';
@@ -154,18 +155,7 @@ export function SchemaPage({ projectId }: { projectId: ProjectId }) {
           <button type="button" disabled={!schema} onClick={exportJson}>
             Export JSON
           </button>
-          <input
-            ref={fileInput}
-            type="file"
-            accept=".json,application/json"
-            hidden
-            aria-label="Schema file"
-            onChange={(e) => {
-              const file = e.target.files?.[0];
-              if (file) void importJson(file);
-              e.target.value = '';
-            }}
-          />
+          <JsonFileInput ref={fileInput} aria-label="Schema file" onFile={(file) => void importJson(file)} />
         </div>
       </header>
       {notice && (

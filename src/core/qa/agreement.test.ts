@@ -1,33 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Annotation, AnnotationId, AttributeValues, Geometry } from '../annotations/types';
-import { agreementReport, attributeCategory, type LabelSet } from './agreement';
-
-const box = (x: number, y: number, width = 10, height = 10): Geometry => ({
-  kind: 'box',
-  x,
-  y,
-  width,
-  height,
-});
-let serial = 0;
-const label = (classId: string, geometry: Geometry, attributes: AttributeValues = {}): Annotation => ({
-  id: `ann-${++serial}` as AnnotationId,
-  classId,
-  geometry,
-  attributes,
-  schemaVersion: 1,
-  createdBy: 'someone',
-  createdAt: 0,
-  updatedBy: 'someone',
-  updatedAt: 0,
-});
-const set = (annotator: string, imageId: string, annotations: Annotation[]): LabelSet => ({
-  annotator,
-  imageId,
-  width: 100,
-  height: 100,
-  annotations,
-});
+import type { Geometry } from '../annotations/types';
+import { agreementReport, attributeCategory } from './agreement';
+import { box, label, labelSet as set } from './testFixtures';
 
 /*
  * Alice and Bob on three 100 × 100 images:

@@ -72,22 +72,22 @@ describe('cohensKappa', () => {
   });
 });
 
-describe('fleissKappa', () => {
-  // Fleiss (1971) as worked in Wikipedia's "Fleiss' kappa" article: 10 subjects, 5 categories, 14 raters;
-  // P̄ = 0.378, P̄e = 0.213, κ = 0.210.
-  const WIKIPEDIA_EXAMPLE = [
-    [0, 0, 0, 0, 14],
-    [0, 2, 6, 4, 2],
-    [0, 0, 3, 5, 6],
-    [0, 3, 9, 2, 0],
-    [2, 2, 8, 1, 1],
-    [7, 7, 0, 0, 0],
-    [3, 2, 6, 3, 0],
-    [2, 5, 3, 2, 2],
-    [6, 5, 2, 1, 0],
-    [0, 2, 2, 3, 7],
-  ];
+// Fleiss (1971) as worked in Wikipedia's "Fleiss' kappa" article: 10 subjects, 5 categories, 14 raters;
+// P̄ = 0.378, P̄e = 0.213, κ = 0.210.
+const WIKIPEDIA_EXAMPLE = [
+  [0, 0, 0, 0, 14],
+  [0, 2, 6, 4, 2],
+  [0, 0, 3, 5, 6],
+  [0, 3, 9, 2, 0],
+  [2, 2, 8, 1, 1],
+  [7, 7, 0, 0, 0],
+  [3, 2, 6, 3, 0],
+  [2, 5, 3, 2, 2],
+  [6, 5, 2, 1, 0],
+  [0, 2, 2, 3, 7],
+];
 
+describe('fleissKappa', () => {
   it('reproduces the worked example: P̄ = 0.378, P̄e = 0.213, κ = 0.210', () => {
     const result = fleissKappa(WIKIPEDIA_EXAMPLE);
     expect(result.subjects).toBe(10);
@@ -238,19 +238,7 @@ describe('accumulated versions', () => {
   it('reproduce the published examples: Fleiss 0.210 and Krippendorff 0.743', () => {
     const fleiss = newFleissKappaTally(14);
     // Wikipedia's table as each subject's 14 ratings.
-    const table = [
-      [0, 0, 0, 0, 14],
-      [0, 2, 6, 4, 2],
-      [0, 0, 3, 5, 6],
-      [0, 3, 9, 2, 0],
-      [2, 2, 8, 1, 1],
-      [7, 7, 0, 0, 0],
-      [3, 2, 6, 3, 0],
-      [2, 5, 3, 2, 2],
-      [6, 5, 2, 1, 0],
-      [0, 2, 2, 3, 7],
-    ];
-    for (const row of table)
+    for (const row of WIKIPEDIA_EXAMPLE)
       addFleissKappaSubject(
         fleiss,
         row.flatMap((count, c) => new Array<number>(count).fill(c)),

@@ -2,30 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { Annotation, AnnotationId, AttributeValues, Geometry } from '../annotations/types';
 import type { LabelSet } from './agreement';
 import { buildConsensus, type ConsensusOptions } from './consensus';
+import { box, label as annotation } from './testFixtures';
 
-const box = (x: number, y: number, width = 10, height = 10): Geometry => ({
-  kind: 'box',
-  x,
-  y,
-  width,
-  height,
-});
 const label = (
   id: string,
   classId: string,
   geometry: Geometry,
   attributes: AttributeValues = {},
-): Annotation => ({
-  id: id as AnnotationId,
-  classId,
-  geometry,
-  attributes,
-  schemaVersion: 3,
-  createdBy: 'someone',
-  createdAt: 0,
-  updatedBy: 'someone',
-  updatedAt: 0,
-});
+): Annotation => annotation(classId, geometry, attributes, { id: id as AnnotationId, schemaVersion: 3 });
 const set = (annotator: string, annotations: Annotation[]): LabelSet => ({
   annotator,
   imageId: 'img',

@@ -1,5 +1,6 @@
 /** The predictions panel: layers, confidence threshold, the predictions on this image to accept or reject, and run comparison. */
 
+import { JsonFileInput } from '../../components/JsonFileInput';
 import { useRef } from 'react';
 import { visiblePredictions } from '../../../../src/core/predictions/accept';
 import type {
@@ -64,18 +65,10 @@ export function PredictionsPanel(props: PredictionsPanelProps) {
         <button type="button" onClick={() => fileInput.current?.click()}>
           Import predictions (COCO results)…
         </button>
-        <input
+        <JsonFileInput
           ref={fileInput}
-          type="file"
-          accept=".json"
-          className="predictions-file"
           aria-label="Import predictions (COCO results)"
-          onChange={(e) => {
-            const file = e.target.files?.[0];
-            // Cleared so choosing the same file again imports it again.
-            e.target.value = '';
-            if (file) props.onImport(file);
-          }}
+          onFile={(file) => props.onImport(file)}
         />
       </header>
 
